@@ -1,0 +1,52 @@
+# Finds every Debian package the build needs and stops early, naming the package to
+# install, when one is missing (scripts/deps installs them all).
+find_package(PkgConfig)
+if(NOT PkgConfig_FOUND)
+  message(FATAL_ERROR "pkg-config not found: install the Debian package pkg-config")
+endif()
+
+macro(ssegw_require_pkg target module debian_package)
+  pkg_check_modules(${target} IMPORTED_TARGET ${module})
+  if(NOT ${target}_FOUND)
+    message(FATAL_ERROR "${module} not found: install the Debian package ${debian_package}")
+  endif()
+endmacro()
+
+ssegw_require_pkg(NGHTTP2 libnghttp2 libnghttp2-dev)
+ssegw_require_pkg(LIBEVENT libevent libevent-dev)
+ssegw_require_pkg(LIBEVENT_PTHREADS libevent_pthreads libevent-dev)
+
+find_package(OpenSSL 3)
+if(NOT OpenSSL_FOUND)
+  message(FATAL_ERROR "OpenSSL 3 not found: install the Debian package libssl-dev")
+endif()
+
+find_package(Protobuf)
+if(NOT Protobuf_FOUND OR NOT Protobuf_PROTOC_EXECUTABLE)
+  message(FATAL_ERROR
+          "Protobuf not found: install the Debian packages libprotobuf-dev protobuf-compiler")
+endif()
+
+find_package(GTest)
+if(NOT GTest_FOUND)
+  message(FATAL_ERROR "GoogleTest not found: install the Debian packages libgtest-dev libgmock-dev")
+endif()
+
+find_package(CLI11 CONFIG)
+if(NOT CLI11_FOUND)
+  message(FATAL_ERROR "CLI11 not found: install the Debian package libcli11-dev")
+endif()
+
+find_package(toml11 CONFIG)
+if(NOT toml11_FOUND)
+  message(FATAL_ERROR "toml11 not found: install the Debian package libtoml11-dev")
+endif()
+
+find_package(Threads REQUIRED)
+
+if(SSEGW_BENCH AND NOT SSEGW_FUZZ AND NOT SSEGW_SANITIZE)
+  find_package(benchmark)
+  if(NOT benchmark_FOUND)
+    message(FATAL_ERROR "Google Benchmark not found: install the Debian package libbenchmark-dev")
+  endif()
+endif()

@@ -1,0 +1,3 @@
+#include <gtest/gtest.h>
+
+// Placeholder until the module lands.
