@@ -1,0 +1,45 @@
+#include "h2/nghttp2_adapter.h"
+
+#include <sys/types.h>
+
+namespace ssegw::h2::adapter {
+namespace {
+
+// nghttp2 1.52's data_source_read_callback. With NO_COPY nghttp2 only wants the length
+// here; the payload is written later, in the session's send_data_callback.
+ssize_t ReadBody(nghttp2_session* /*session*/, int32_t /*stream_id*/, uint8_t* /*buf*/,
+                 size_t length, uint32_t* data_flags, nghttp2_data_source* source,
+                 void* /*user_data*/) {
+  const BodySource::Chunk chunk = BodySourceOf(source)->NextChunk(length);
+  if (chunk.kind == BodySource::Chunk::Kind::kDeferred) return NGHTTP2_ERR_DEFERRED;
+  *data_flags |= NGHTTP2_DATA_FLAG_NO_COPY;
+  if (chunk.end_stream) *data_flags |= NGHTTP2_DATA_FLAG_EOF;
+  return static_cast<ssize_t>(chunk.length);
+}
+
+}  // namespace
+
+int SubmitResponse(nghttp2_session* session, int32_t stream_id, std::span<const nghttp2_nv> headers,
+                   BodySource* body) {
+  if (body == nullptr) {
+    return nghttp2_submit_response(session, stream_id, headers.data(), headers.size(), nullptr);
+  }
+  nghttp2_data_provider provider;
+  provider.source.ptr = body;
+  provider.read_callback = ReadBody;
+  return nghttp2_submit_response(session, stream_id, headers.data(), headers.size(), &provider);
+}
+
+BodySource* BodySourceOf(nghttp2_data_source* source) {
+  return static_cast<BodySource*>(source->ptr);
+}
+
+int64_t MemRecv(nghttp2_session* session, std::span<const uint8_t> bytes) {
+  return nghttp2_session_mem_recv(session, bytes.data(), bytes.size());
+}
+
+int64_t MemSend(nghttp2_session* session, const uint8_t** data) {
+  return nghttp2_session_mem_send(session, data);
+}
+
+}  // namespace ssegw::h2::adapter

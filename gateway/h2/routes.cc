@@ -1,0 +1,123 @@
+#include "h2/routes.h"
+
+#include <algorithm>
+#include <utility>
+
+#include "core/status.h"
+
+namespace ssegw::h2 {
+namespace {
+
+constexpr std::string_view kPlainText = "text/plain; charset=utf-8";
+constexpr std::string_view kAllowedMethods = "GET, HEAD";
+
+void AddCors(const RequestHead& request, const SessionOptions& options, Reply* reply) {
+  const std::optional<std::string_view> origin =
+      MatchOrigin(request.origin, options.allowed_origins);
+  if (!origin) return;
+  reply->headers.push_back({"access-control-allow-origin", std::string(*origin)});
+  reply->headers.push_back({"access-control-allow-credentials", "true"});
+  reply->headers.push_back({"vary", "origin"});
+}
+
+Reply Fixed(int status, std::string_view content_type, std::string body) {
+  Reply reply;
+  reply.status = status;
+  reply.headers.push_back({"content-type", std::string(content_type)});
+  reply.headers.push_back({"content-length", std::to_string(body.size())});
+  reply.body = std::move(body);
+  return reply;
+}
+
+Reply Text(int status, std::string_view text) {
+  std::string body(text);
+  body += '\n';
+  return Fixed(status, kPlainText, std::move(body));
+}
+
+Reply MethodNotAllowed() {
+  Reply reply = Text(405, "method not allowed");
+  reply.headers.push_back({"allow", std::string(kAllowedMethods)});
+  return reply;
+}
+
+// A CORS preflight (or a plain OPTIONS) on the events route. The access-control fields
+// are only worth sending to an origin that may use the answer.
+Reply Preflight(const RequestHead& request, const SessionOptions& options) {
+  Reply reply;
+  reply.status = 204;
+  reply.headers.push_back({"allow", "GET, HEAD, OPTIONS"});
+  if (MatchOrigin(request.origin, options.allowed_origins)) {
+    reply.headers.push_back({"access-control-allow-methods", std::string(kAllowedMethods)});
+    reply.headers.push_back({"access-control-allow-headers", "last-event-id, cache-control"});
+    reply.headers.push_back({"access-control-max-age", "86400"});
+  }
+  return reply;
+}
+
+Reply Events(const RequestHead& request, const RequestTarget& target) {
+  Result<Subscription> parsed = ParseSubscription(target);
+  if (!parsed.ok()) return Text(400, Describe(parsed.error()));
+  Subscription subscription = std::move(parsed).value();
+  // EventSource reconnects to the URL it was given, still carrying the first request's
+  // lastEventId parameter, but sends the id it has really reached in the header.
+  if (request.last_event_id) {
+    Result<std::optional<std::string>> header = ParseLastEventIdHeader(*request.last_event_id);
+    if (!header.ok()) return Text(400, Describe(header.error()));
+    if (header.value()) subscription.last_event_id = std::move(header).value();
+  }
+  Reply reply;
+  reply.kind = Reply::Kind::kEventStream;
+  reply.headers.push_back({"content-type", "text/event-stream"});
+  reply.headers.push_back({"cache-control", "no-cache"});
+  reply.headers.push_back({"x-accel-buffering", "no"});
+  reply.subscription = std::move(subscription);
+  return reply;
+}
+
+Reply Decide(const RequestHead& request, const SessionOptions& options, SessionEnvironment& env) {
+  if (request.too_large) return Text(431, "request header fields too large");
+  const RequestTarget target = ClassifyTarget(request.path);
+  if (target.route == Route::kNotFound) return Text(404, "not found");
+  const bool get = request.method == "GET";
+  const bool head = request.method == "HEAD";
+  if (target.route == Route::kEvents && request.method == "OPTIONS") {
+    return Preflight(request, options);
+  }
+  if (!get && !head) return MethodNotAllowed();
+  switch (target.route) {
+    case Route::kDemoPage:
+      return Fixed(200, "text/html; charset=utf-8", std::string(env.DemoPage()));
+    case Route::kHealthz:
+      return Text(200, "ok");
+    case Route::kMetrics:
+      return Fixed(200, "text/plain; version=0.0.4; charset=utf-8", env.RenderMetrics());
+    case Route::kEvents:
+      return Events(request, target);
+    case Route::kNotFound:
+      break;
+  }
+  return Text(404, "not found");
+}
+
+}  // namespace
+
+std::optional<std::string_view> MatchOrigin(const std::optional<std::string>& origin,
+                                            const std::vector<std::string>& allowed_origins) {
+  if (!origin || origin->empty()) return std::nullopt;
+  const bool allowed =
+      std::any_of(allowed_origins.begin(), allowed_origins.end(),
+                  [&](const std::string& entry) { return entry == "*" || entry == *origin; });
+  if (!allowed) return std::nullopt;
+  return std::string_view(*origin);
+}
+
+Reply RouteRequest(const RequestHead& request, const SessionOptions& options,
+                   SessionEnvironment& env) {
+  Reply reply = Decide(request, options, env);
+  reply.head_only = request.method == "HEAD";
+  AddCors(request, options, &reply);
+  return reply;
+}
+
+}  // namespace ssegw::h2

@@ -1,0 +1,472 @@
+// How output works: nothing is written from callbacks. ProduceOutput() loops
+// nghttp2_session_mem_send, appending each frame to the caller's string; DATA frames of
+// every response use NGHTTP2_DATA_FLAG_NO_COPY, so nghttp2 calls OnSendData, which
+// appends the 9-byte frame header and drains the stream's queue of shared event buffers
+// straight into that same string — the payload is copied once, from the shared event
+// into the connection's output. OnSendData pauses mem_send once the string reaches the
+// caller's cap.
+//
+// Streams closed by nghttp2 are unsubscribed at once (so the hub stops delivering) but
+// freed only when the public call that led to the close returns (closed_), never inside
+// a callback stack that may still hold them.
+#include "h2/server_session.h"
+
+#include <nghttp2/nghttp2.h>
+
+#include <algorithm>
+#include <limits>
+#include <memory>
+#include <new>
+#include <string_view>
+#include <unordered_map>
+#include <utility>
+#include <vector>
+
+#include "core/sse_encoder.h"
+#include "h2/nghttp2_adapter.h"
+#include "h2/routes.h"
+#include "h2/stream.h"
+
+namespace ssegw::h2 {
+namespace {
+
+// Requests whose header block passes the limits several times over are not worth
+// answering: the stream is reset instead of decoding it to the end for a 431.
+constexpr size_t kHardLimitFactor = 4;
+
+uint64_t Mix(uint64_t x) {
+  // splitmix64's finalizer: spreads consecutive stream ids over the jitter range.
+  x += 0x9e3779b97f4a7c15ULL;
+  x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ULL;
+  x = (x ^ (x >> 27)) * 0x94d049bb133111ebULL;
+  return x ^ (x >> 31);
+}
+
+nghttp2_nv MakeNv(std::string_view name, std::string_view value) {
+  // nghttp2_submit_response copies names and values, so plain views suffice.
+  return nghttp2_nv{reinterpret_cast<uint8_t*>(const_cast<char*>(name.data())),
+                    reinterpret_cast<uint8_t*>(const_cast<char*>(value.data())), name.size(),
+                    value.size(), NGHTTP2_NV_FLAG_NONE};
+}
+
+std::string_view View(const uint8_t* data, size_t size) {
+  return {reinterpret_cast<const char*>(data), size};
+}
+
+}  // namespace
+
+class ServerSession::Impl final : public StreamOwner {
+ public:
+  Impl(SessionEnvironment& env, const SessionOptions& options, OutputListener& owner);
+  ~Impl();
+
+  void Start(uint64_t now_ms);
+  bool Receive(std::span<const uint8_t> bytes);
+  bool ProduceOutput(std::string* out, size_t max_bytes);
+  bool OnTimer(uint64_t now_ms);
+  void Shutdown();
+  bool Finished() const {
+    return nghttp2_session_want_read(session_) == 0 && nghttp2_session_want_write(session_) == 0;
+  }
+  bool WantsWrite() const { return nghttp2_session_want_write(session_) != 0; }
+  size_t open_sse_streams() const { return open_event_streams_; }
+
+  // StreamOwner.
+  void OnStreamData(Stream& stream) override;
+  GatewayCounters& counters() override { return env_.counters(); }
+  uint64_t now_ms() const override { return now_ms_; }
+
+  // nghttp2 callbacks, reached through the trampolines below.
+  int OnBeginHeaders(const nghttp2_frame& frame);
+  int OnHeader(const nghttp2_frame& frame, std::string_view name, std::string_view value);
+  int OnFrameRecv(const nghttp2_frame& frame);
+  int OnFrameSend(const nghttp2_frame& frame);
+  int OnStreamClose(int32_t stream_id);
+  int OnSendData(const nghttp2_frame& frame, const uint8_t* frame_header, size_t length,
+                 nghttp2_data_source* source);
+
+ private:
+  static const nghttp2_session_callbacks* Callbacks();
+  static Impl* From(void* user_data) { return static_cast<Impl*>(user_data); }
+
+  Stream* StreamOf(int32_t stream_id) const {
+    return static_cast<Stream*>(nghttp2_session_get_stream_user_data(session_, stream_id));
+  }
+  int Respond(Stream& stream);
+  int RespondEventStream(Stream& stream, const Reply& reply, std::span<const nghttp2_nv> nv);
+  uint64_t EndOfLife(int32_t stream_id) const;
+  void Detach(Stream& stream);
+  // Keeps the first fatal nghttp2 error; callbacks then fail the whole session.
+  int Fail(int error) {
+    if (error_ == 0) error_ = error;
+    return NGHTTP2_ERR_CALLBACK_FAILURE;
+  }
+
+  SessionEnvironment& env_;
+  const SessionOptions options_;
+  OutputListener& owner_;
+  nghttp2_session* session_ = nullptr;
+  std::unordered_map<int32_t, std::unique_ptr<Stream>> streams_;
+  std::vector<std::unique_ptr<Stream>> closed_;  // freed after the current call
+  const SharedBytes keepalive_ = EncodeKeepAlive();
+
+  std::string* out_ = nullptr;  // set only during ProduceOutput
+  size_t out_limit_ = 0;
+  uint64_t now_ms_ = 0;
+  uint64_t last_ping_ms_ = 0;
+  bool ping_outstanding_ = false;
+  bool shutting_down_ = false;
+  bool destroying_ = false;
+  int error_ = 0;
+  size_t open_event_streams_ = 0;
+};
+
+const nghttp2_session_callbacks* ServerSession::Impl::Callbacks() {
+  // Built once and shared by every session on every thread; nghttp2 copies the table
+  // into each session, and never writes to it.
+  static const struct Holder {
+    Holder() {
+      nghttp2_session_callbacks_new(&callbacks);
+      nghttp2_session_callbacks_set_on_begin_headers_callback(
+          callbacks, [](nghttp2_session*, const nghttp2_frame* frame, void* user_data) {
+            return From(user_data)->OnBeginHeaders(*frame);
+          });
+      nghttp2_session_callbacks_set_on_header_callback(
+          callbacks,
+          [](nghttp2_session*, const nghttp2_frame* frame, const uint8_t* name, size_t name_length,
+             const uint8_t* value, size_t value_length, uint8_t /*flags*/, void* user_data) {
+            return From(user_data)->OnHeader(*frame, View(name, name_length),
+                                             View(value, value_length));
+          });
+      nghttp2_session_callbacks_set_on_frame_recv_callback(
+          callbacks, [](nghttp2_session*, const nghttp2_frame* frame, void* user_data) {
+            return From(user_data)->OnFrameRecv(*frame);
+          });
+      nghttp2_session_callbacks_set_on_frame_send_callback(
+          callbacks, [](nghttp2_session*, const nghttp2_frame* frame, void* user_data) {
+            return From(user_data)->OnFrameSend(*frame);
+          });
+      nghttp2_session_callbacks_set_on_stream_close_callback(
+          callbacks, [](nghttp2_session*, int32_t stream_id, uint32_t /*error_code*/,
+                        void* user_data) { return From(user_data)->OnStreamClose(stream_id); });
+      nghttp2_session_callbacks_set_send_data_callback(
+          callbacks, [](nghttp2_session*, nghttp2_frame* frame, const uint8_t* frame_header,
+                        size_t length, nghttp2_data_source* source, void* user_data) {
+            return From(user_data)->OnSendData(*frame, frame_header, length, source);
+          });
+    }
+    ~Holder() { nghttp2_session_callbacks_del(callbacks); }
+    nghttp2_session_callbacks* callbacks = nullptr;
+  } holder;
+  return holder.callbacks;
+}
+
+ServerSession::Impl::Impl(SessionEnvironment& env, const SessionOptions& options,
+                          OutputListener& owner)
+    : env_(env), options_(options), owner_(owner) {
+  nghttp2_option* option = nullptr;
+  nghttp2_option_new(&option);
+  // Closed streams are kept only for the priority tree, which SSE does not use; with
+  // thousands of streams per connection that memory is better not spent.
+  nghttp2_option_set_no_closed_streams(option, 1);
+  const int rv = nghttp2_session_server_new2(&session_, Callbacks(), this, option);
+  nghttp2_option_del(option);
+  if (rv != 0) throw std::bad_alloc();  // nghttp2 fails here only when out of memory
+}
+
+ServerSession::Impl::~Impl() {
+  // Callbacks run by nghttp2_session_del must not touch streams being torn down.
+  destroying_ = true;
+  nghttp2_session_del(session_);
+  for (auto& [id, stream] : streams_) Detach(*stream);
+}
+
+void ServerSession::Impl::Detach(Stream& stream) {
+  if (stream.subscribed()) env_.hub().Unsubscribe(&stream);
+  if (stream.is_event_stream()) {
+    --open_event_streams_;
+    --env_.counters().streams;
+  }
+}
+
+void ServerSession::Impl::Start(uint64_t now_ms) {
+  now_ms_ = now_ms;
+  last_ping_ms_ = now_ms;
+  // RFC 9113 counts 32 bytes of overhead per field; advertise the largest list the
+  // limits accept by that measure.
+  const uint64_t header_list =
+      std::min<uint64_t>(options_.max_header_list_bytes + 32 * options_.max_header_count,
+                         std::numeric_limits<uint32_t>::max());
+  const nghttp2_settings_entry settings[] = {
+      {NGHTTP2_SETTINGS_MAX_CONCURRENT_STREAMS, options_.max_concurrent_streams},
+      {NGHTTP2_SETTINGS_MAX_HEADER_LIST_SIZE, static_cast<uint32_t>(header_list)},
+  };
+  const int rv = nghttp2_submit_settings(session_, NGHTTP2_FLAG_NONE, settings,
+                                         sizeof(settings) / sizeof(settings[0]));
+  if (rv != 0) Fail(rv);
+  owner_.OnOutputPending();
+}
+
+bool ServerSession::Impl::Receive(std::span<const uint8_t> bytes) {
+  if (error_ != 0) return false;
+  const int64_t rv = adapter::MemRecv(session_, bytes);
+  bool ok = true;
+  if (rv < 0) {
+    Fail(static_cast<int>(rv));
+    // A bad preface or a failed callback: queue GOAWAY so the peer learns why.
+    nghttp2_session_terminate_session(session_, rv == NGHTTP2_ERR_CALLBACK_FAILURE
+                                                    ? NGHTTP2_INTERNAL_ERROR
+                                                    : NGHTTP2_PROTOCOL_ERROR);
+    ok = false;
+  }
+  // Frames nghttp2 answers by itself (SETTINGS and PING acks, WINDOW_UPDATE, GOAWAY on a
+  // protocol error) go out without passing through our callbacks.
+  if (nghttp2_session_want_write(session_)) owner_.OnOutputPending();
+  closed_.clear();
+  return ok;
+}
+
+bool ServerSession::Impl::ProduceOutput(std::string* out, size_t max_bytes) {
+  out_ = out;
+  out_limit_ = max_bytes;
+  bool ok = true;
+  while (out->size() < max_bytes) {
+    const uint8_t* data = nullptr;
+    const int64_t n = adapter::MemSend(session_, &data);
+    if (n < 0) {
+      Fail(static_cast<int>(n));
+      ok = false;
+      break;
+    }
+    // 0: nothing ready, or OnSendData paused at the cap (NO_COPY frames are written by
+    // OnSendData and never returned here).
+    if (n == 0) break;
+    out->append(reinterpret_cast<const char*>(data), static_cast<size_t>(n));
+  }
+  out_ = nullptr;
+  closed_.clear();
+  return ok && error_ == 0;
+}
+
+bool ServerSession::Impl::OnTimer(uint64_t now_ms) {
+  now_ms_ = std::max(now_ms_, now_ms);
+  bool alive = true;
+  if (options_.keepalive_ms != 0 && now_ms_ - last_ping_ms_ >= options_.keepalive_ms) {
+    if (ping_outstanding_) {
+      alive = false;  // a whole period without the ack: the peer is gone
+    } else {
+      const int rv = nghttp2_submit_ping(session_, NGHTTP2_FLAG_NONE, nullptr);
+      if (rv != 0) Fail(rv);
+      ping_outstanding_ = true;
+      last_ping_ms_ = now_ms_;
+      owner_.OnOutputPending();
+    }
+  }
+  for (auto& [id, stream] : streams_) stream->OnTimer(now_ms_, options_.keepalive_ms, keepalive_);
+  closed_.clear();
+  return alive && error_ == 0;
+}
+
+void ServerSession::Impl::Shutdown() {
+  if (shutting_down_) return;
+  shutting_down_ = true;
+  const int rv = nghttp2_submit_goaway(session_, NGHTTP2_FLAG_NONE,
+                                       nghttp2_session_get_last_proc_stream_id(session_),
+                                       NGHTTP2_NO_ERROR, nullptr, 0);
+  if (rv != 0 && nghttp2_is_fatal(rv)) Fail(rv);
+  for (auto& [id, stream] : streams_) {
+    if (!stream->is_event_stream()) continue;
+    if (stream->subscribed()) env_.hub().Unsubscribe(stream.get());
+    stream->End();
+  }
+  owner_.OnOutputPending();
+  closed_.clear();
+}
+
+void ServerSession::Impl::OnStreamData(Stream& stream) {
+  if (stream.responded()) {
+    // INVALID_ARGUMENT just means the source is not paused (its frame is already
+    // queued, or nghttp2 has no data item for it any more): nothing to resume.
+    (void)nghttp2_session_resume_data(session_, stream.id());
+  }
+  owner_.OnOutputPending();
+}
+
+int ServerSession::Impl::OnBeginHeaders(const nghttp2_frame& frame) {
+  if (destroying_) return 0;
+  if (frame.hd.type != NGHTTP2_HEADERS || frame.headers.cat != NGHTTP2_HCAT_REQUEST) return 0;
+  auto stream = std::make_unique<Stream>(*this, frame.hd.stream_id, options_.stream_buffer_bytes);
+  const int rv = nghttp2_session_set_stream_user_data(session_, frame.hd.stream_id, stream.get());
+  if (rv != 0) return Fail(rv);
+  streams_[frame.hd.stream_id] = std::move(stream);
+  return 0;
+}
+
+int ServerSession::Impl::OnHeader(const nghttp2_frame& frame, std::string_view name,
+                                  std::string_view value) {
+  if (destroying_) return 0;
+  if (frame.hd.type != NGHTTP2_HEADERS || frame.headers.cat != NGHTTP2_HCAT_REQUEST) return 0;
+  Stream* stream = StreamOf(frame.hd.stream_id);
+  if (stream == nullptr) return 0;
+  RequestHead& request = stream->request();
+  ++request.header_count;
+  request.header_bytes += name.size() + value.size();
+  if (request.header_count > options_.max_header_count ||
+      request.header_bytes > options_.max_header_list_bytes) {
+    request.too_large = true;
+    if (request.header_count > kHardLimitFactor * options_.max_header_count ||
+        request.header_bytes > kHardLimitFactor * options_.max_header_list_bytes) {
+      return NGHTTP2_ERR_TEMPORAL_CALLBACK_FAILURE;  // nghttp2 resets the stream
+    }
+  }
+  if (request.too_large) return 0;  // answered with 431; nothing more worth keeping
+  if (name == ":method") {
+    request.method = value;
+  } else if (name == ":path") {
+    request.path = value;
+  } else if (name == "origin") {
+    request.origin = std::string(value);
+  } else if (name == "last-event-id") {
+    request.last_event_id = std::string(value);
+  }
+  return 0;
+}
+
+int ServerSession::Impl::OnFrameRecv(const nghttp2_frame& frame) {
+  if (destroying_) return 0;
+  switch (frame.hd.type) {
+    case NGHTTP2_HEADERS:
+      // Called once the whole header block (with any CONTINUATION) is in.
+      if (frame.headers.cat == NGHTTP2_HCAT_REQUEST) {
+        if (Stream* stream = StreamOf(frame.hd.stream_id)) return Respond(*stream);
+      }
+      return 0;
+    case NGHTTP2_PING:
+      if (frame.hd.flags & NGHTTP2_FLAG_ACK) ping_outstanding_ = false;
+      return 0;
+    default:
+      return 0;
+  }
+}
+
+int ServerSession::Impl::Respond(Stream& stream) {
+  if (stream.responded()) return 0;
+  const Reply reply = RouteRequest(stream.request(), options_, env_);
+  const std::string status = std::to_string(reply.status);
+  std::vector<nghttp2_nv> nv;
+  nv.reserve(reply.headers.size() + 1);
+  nv.push_back(MakeNv(":status", status));
+  for (const Header& header : reply.headers) nv.push_back(MakeNv(header.name, header.value));
+
+  if (reply.kind == Reply::Kind::kEventStream && !reply.head_only) {
+    return RespondEventStream(stream, reply, nv);
+  }
+  BodySource* body = nullptr;
+  if (!reply.head_only && !reply.body.empty()) {
+    stream.SetFixedBody(reply.body);
+    body = &stream;
+  }
+  const int rv = adapter::SubmitResponse(session_, stream.id(), nv, body);
+  if (rv != 0) return nghttp2_is_fatal(rv) ? Fail(rv) : 0;
+  stream.set_responded();
+  owner_.OnOutputPending();
+  return 0;
+}
+
+int ServerSession::Impl::RespondEventStream(Stream& stream, const Reply& reply,
+                                            std::span<const nghttp2_nv> nv) {
+  stream.BeginEventStream(EndOfLife(stream.id()));
+  const int rv = adapter::SubmitResponse(session_, stream.id(), nv, &stream);
+  if (rv != 0) return nghttp2_is_fatal(rv) ? Fail(rv) : 0;
+  stream.set_responded();
+  ++open_event_streams_;
+  ++env_.counters().streams;
+  // First bytes, in order: the retry preamble, then replay (or gap), then live events.
+  if (options_.retry_ms > 0) stream.Enqueue(EncodeRetryPreamble(options_.retry_ms));
+  if (shutting_down_) {
+    stream.End();
+  } else {
+    (void)env_.hub().Subscribe(&stream, reply.subscription.topics,
+                               reply.subscription.last_event_id);
+  }
+  owner_.OnOutputPending();
+  return 0;
+}
+
+uint64_t ServerSession::Impl::EndOfLife(int32_t stream_id) const {
+  const uint64_t age = options_.max_stream_age_ms;
+  if (age == 0) return 0;
+  // Up to 10% earlier, fixed per stream, so streams opened together (after a deploy, say)
+  // do not all reconnect in the same instant.
+  const uint64_t jitter = Mix(static_cast<uint64_t>(stream_id)) % (age / 10 + 1);
+  return std::max<uint64_t>(now_ms_ + age - jitter, now_ms_ + 1);
+}
+
+int ServerSession::Impl::OnFrameSend(const nghttp2_frame& frame) {
+  if (destroying_) return 0;
+  const bool ends_response = (frame.hd.type == NGHTTP2_DATA || frame.hd.type == NGHTTP2_HEADERS) &&
+                             (frame.hd.flags & NGHTTP2_FLAG_END_STREAM);
+  if (!ends_response) return 0;
+  // The response is complete but the request is still sending (a body we ignore):
+  // RST_STREAM(NO_ERROR) tells the client to stop (RFC 9113 §8.1).
+  if (nghttp2_session_get_stream_remote_close(session_, frame.hd.stream_id) == 0) {
+    const int rv = nghttp2_submit_rst_stream(session_, NGHTTP2_FLAG_NONE, frame.hd.stream_id,
+                                             NGHTTP2_NO_ERROR);
+    if (rv != 0 && nghttp2_is_fatal(rv)) return Fail(rv);
+  }
+  return 0;
+}
+
+int ServerSession::Impl::OnStreamClose(int32_t stream_id) {
+  if (destroying_) return 0;
+  auto it = streams_.find(stream_id);
+  if (it == streams_.end()) return 0;
+  Detach(*it->second);
+  closed_.push_back(std::move(it->second));
+  streams_.erase(it);
+  return 0;
+}
+
+int ServerSession::Impl::OnSendData(const nghttp2_frame& frame, const uint8_t* frame_header,
+                                    size_t length, nghttp2_data_source* source) {
+  if (out_ == nullptr) return NGHTTP2_ERR_WOULDBLOCK;  // only mem_send calls this
+  constexpr size_t kFrameHeaderBytes = 9;
+  out_->append(reinterpret_cast<const char*>(frame_header), kFrameHeaderBytes);
+  // No padding callback is set, so padlen is 0; honour it anyway as the API asks.
+  const size_t padlen = frame.data.padlen;
+  if (padlen > 0) out_->push_back(static_cast<char>(padlen - 1));
+  adapter::BodySourceOf(source)->WritePayload(length, out_);
+  if (padlen > 1) out_->append(padlen - 1, '\0');
+  return out_->size() >= out_limit_ ? NGHTTP2_ERR_PAUSE : 0;
+}
+
+ServerSession::ServerSession(SessionEnvironment& env, const SessionOptions& options,
+                             OutputListener& owner)
+    : impl_(std::make_unique<Impl>(env, options, owner)) {}
+ServerSession::~ServerSession() = default;
+void ServerSession::Start(uint64_t now_ms) {
+  impl_->Start(now_ms);
+}
+bool ServerSession::Receive(std::span<const uint8_t> bytes) {
+  return impl_->Receive(bytes);
+}
+bool ServerSession::ProduceOutput(std::string* out, size_t max_bytes) {
+  return impl_->ProduceOutput(out, max_bytes);
+}
+bool ServerSession::OnTimer(uint64_t now_ms) {
+  return impl_->OnTimer(now_ms);
+}
+void ServerSession::Shutdown() {
+  impl_->Shutdown();
+}
+bool ServerSession::Finished() const {
+  return impl_->Finished();
+}
+bool ServerSession::WantsWrite() const {
+  return impl_->WantsWrite();
+}
+size_t ServerSession::open_sse_streams() const {
+  return impl_->open_sse_streams();
+}
+
+}  // namespace ssegw::h2

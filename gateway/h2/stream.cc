@@ -1,0 +1,80 @@
+#include "h2/stream.h"
+
+#include <algorithm>
+#include <utility>
+
+namespace ssegw::h2 {
+
+Stream::Stream(StreamOwner& owner, int32_t id, size_t buffer_limit_bytes)
+    : owner_(owner), id_(id), queue_(buffer_limit_bytes) {}
+
+void Stream::SetFixedBody(std::string_view body) {
+  // An empty queue takes any size, so a large metrics page is never refused.
+  (void)queue_.Push(SharedBytes(body));
+  ending_ = true;
+}
+
+void Stream::BeginEventStream(uint64_t end_at_ms) {
+  event_stream_ = true;
+  last_queued_ms_ = owner_.now_ms();
+  end_at_ms_ = end_at_ms;
+}
+
+void Stream::Enqueue(SharedBytes bytes) {
+  if (ending_) return;
+  // Preamble and keep-alives are only queued to an empty or nearly empty queue; one that
+  // does not fit is the slow-consumer case all the same.
+  if (!queue_.Push(std::move(bytes))) {
+    ++owner_.counters().slow_consumer_closes_total;
+    End();
+    return;
+  }
+  last_queued_ms_ = owner_.now_ms();
+  owner_.OnStreamData(*this);
+}
+
+void Stream::Deliver(const SharedBytes& message) {
+  // Called while the router iterates: only queue, never unsubscribe here.
+  if (ending_) return;
+  if (!queue_.Push(message)) {
+    ++owner_.counters().slow_consumer_closes_total;
+    End();
+    return;
+  }
+  ++owner_.counters().events_delivered_total;
+  last_queued_ms_ = owner_.now_ms();
+  owner_.OnStreamData(*this);
+}
+
+void Stream::End() {
+  if (ending_) return;
+  ending_ = true;
+  owner_.OnStreamData(*this);
+}
+
+void Stream::OnTimer(uint64_t now_ms, uint64_t keepalive_ms, const SharedBytes& keepalive) {
+  if (!event_stream_ || ending_) return;
+  if (end_at_ms_ != 0 && now_ms >= end_at_ms_) {
+    End();
+    return;
+  }
+  if (keepalive_ms != 0 && queue_.empty() && now_ms - last_queued_ms_ >= keepalive_ms) {
+    Enqueue(keepalive);
+  }
+}
+
+BodySource::Chunk Stream::NextChunk(size_t max_length) {
+  const size_t pending = queue_.pending_bytes();
+  if (pending == 0 && !ending_) return {};
+  Chunk chunk;
+  chunk.kind = Chunk::Kind::kData;
+  chunk.length = std::min(pending, max_length);
+  chunk.end_stream = ending_ && chunk.length == pending;
+  return chunk;
+}
+
+void Stream::WritePayload(size_t length, std::string* out) {
+  queue_.Drain(length, [out](std::string_view piece) { out->append(piece); });
+}
+
+}  // namespace ssegw::h2

@@ -1,0 +1,89 @@
+// Stream: one request and its response on a ServerSession — the request head while it
+// arrives, then the response body as a BodySource that nghttp2 pulls DATA frames from.
+//
+// A fixed response (404, /metrics, ...) queues its whole body and ends. An event stream
+// is a hub Subscriber: Deliver() queues a reference to the shared encoded event, resumes
+// the deferred data source and tells the owner there is output. Its queue is capped
+// (OutboundQueue): the first refused event triggers the slow-consumer rule — nothing more
+// is accepted and the stream ends cleanly once what is queued has been sent, so the
+// client reconnects with Last-Event-ID and catches up from history.
+//
+// Owned by the session (StreamOwner), which must Unsubscribe it from the hub before
+// destroying it and must never destroy it inside one of its own calls. Single-threaded.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+
+#include "core/counters.h"
+#include "core/outbound_queue.h"
+#include "core/shared_bytes.h"
+#include "core/topic_router.h"
+#include "h2/nghttp2_adapter.h"
+#include "h2/routes.h"
+
+namespace ssegw::h2 {
+
+class Stream;
+
+// What a stream needs from its session.
+class StreamOwner {
+ public:
+  // `stream` has new bytes queued or has just been told to end: its data source must be
+  // resumed and the connection has output pending.
+  virtual void OnStreamData(Stream& stream) = 0;
+  virtual GatewayCounters& counters() = 0;
+  // The session's current time (the latest Start/OnTimer value).
+  virtual uint64_t now_ms() const = 0;
+
+ protected:
+  ~StreamOwner() = default;
+};
+
+class Stream final : public Subscriber, public BodySource {
+ public:
+  Stream(StreamOwner& owner, int32_t id, size_t buffer_limit_bytes);
+
+  int32_t id() const { return id_; }
+  RequestHead& request() { return request_; }
+  bool responded() const { return responded_; }
+  void set_responded() { responded_ = true; }
+
+  // A fixed response: queues `body` (may exceed the buffer limit) and ends.
+  void SetFixedBody(std::string_view body);
+  // Makes this an event stream started now; `end_at_ms` (0: never) is when it is ended
+  // by the age limit.
+  void BeginEventStream(uint64_t end_at_ms);
+  bool is_event_stream() const { return event_stream_; }
+
+  // Queues bytes the stream sends on its own (retry preamble, keep-alive): not an event,
+  // not counted. Refused once the stream is ending.
+  void Enqueue(SharedBytes bytes);
+  // An event from the hub (replayed, gap or live).
+  void Deliver(const SharedBytes& message) override;
+  // Accepts nothing more; the body ends once the queue is sent.
+  void End();
+  bool ending() const { return ending_; }
+
+  // Keep-alive and age limit for an event stream; `keepalive` is queued when the stream
+  // has had nothing queued for `keepalive_ms` (0: off).
+  void OnTimer(uint64_t now_ms, uint64_t keepalive_ms, const SharedBytes& keepalive);
+
+  // BodySource.
+  Chunk NextChunk(size_t max_length) override;
+  void WritePayload(size_t length, std::string* out) override;
+
+ private:
+  StreamOwner& owner_;
+  const int32_t id_;
+  RequestHead request_;
+  OutboundQueue queue_;
+  bool responded_ = false;
+  bool event_stream_ = false;
+  bool ending_ = false;
+  uint64_t last_queued_ms_ = 0;
+  uint64_t end_at_ms_ = 0;
+};
+
+}  // namespace ssegw::h2
