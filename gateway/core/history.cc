@@ -39,21 +39,6 @@ size_t History::EntryBytes(const HistoryEntry& entry) {
   return bytes;
 }
 
-bool History::Intersects(std::span<const std::string> a, std::span<const std::string> b) {
-  auto i = a.begin();
-  auto j = b.begin();
-  while (i != a.end() && j != b.end()) {
-    int order = i->compare(*j);
-    if (order == 0) return true;
-    if (order < 0) {
-      ++i;
-    } else {
-      ++j;
-    }
-  }
-  return false;
-}
-
 const HistoryEntry* History::Find(std::string_view id) const {
   const uint64_t hash = HashId(id);
   const size_t mask = slots_.size() - 1;

@@ -30,6 +30,7 @@
 #include <vector>
 
 #include "core/shared_bytes.h"
+#include "core/topics.h"
 
 namespace ssegw {
 
@@ -66,12 +67,38 @@ class History {
                       Visit&& visit) const {
     const HistoryEntry* after = Find(after_id);
     if (after == nullptr) return Replay::kGap;
-    // Entries are contiguous in seq, so the position follows from the seq.
-    auto e = entries_.begin() + static_cast<std::ptrdiff_t>(after->seq - entries_.front().seq);
-    for (++e; e != entries_.end(); ++e) {
-      if (Intersects(e->topics, topics)) visit(*e);
-    }
+    uint64_t cursor = after->seq;
+    (void)VisitAfter(&cursor, topics, [&](const HistoryEntry& entry) {
+      visit(entry);
+      return true;
+    });
     return Replay::kFound;
+  }
+
+  // The seq of a held id; 0 when it is not held.
+  uint64_t SeqOf(std::string_view id) const {
+    const HistoryEntry* entry = Find(id);
+    return entry ? entry->seq : 0;
+  }
+
+  enum class Walk { kReachedNewest, kStopped, kEvicted };
+
+  // Resumable replay for a reader that takes events only as fast as it can send them.
+  // Visits, in order, the entries after seq `*cursor` that share a topic with `topics`;
+  // `visit(const HistoryEntry&)` returns false to refuse one and stop (kStopped; the
+  // refused entry is offered again next time). `*cursor` moves past every entry accepted
+  // or skipped. kEvicted when entries after `*cursor` were evicted before being walked:
+  // the reader can no longer be served without a gap. A visitor must not call Append.
+  template <typename Visit>
+  Walk VisitAfter(uint64_t* cursor, std::span<const std::string> topics, Visit&& visit) const {
+    if (entries_.empty() || *cursor + 1 < entries_.front().seq) return Walk::kEvicted;
+    // Entries are contiguous in seq, so the position follows from the seq.
+    for (uint64_t seq = *cursor + 1; seq < next_seq_; ++seq) {
+      const HistoryEntry& entry = At(seq);
+      if (Intersects(entry.topics, topics) && !visit(entry)) return Walk::kStopped;
+      *cursor = seq;
+    }
+    return Walk::kReachedNewest;
   }
 
   const HistoryEntry* newest() const { return entries_.empty() ? nullptr : &entries_.back(); }
@@ -89,8 +116,6 @@ class History {
   };
 
   static size_t EntryBytes(const HistoryEntry& entry);
-  // Both sorted: a linear merge, no allocation.
-  static bool Intersects(std::span<const std::string> a, std::span<const std::string> b);
   const HistoryEntry& At(uint64_t seq) const {
     return entries_[static_cast<size_t>(seq - entries_.front().seq)];
   }

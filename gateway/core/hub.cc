@@ -8,7 +8,9 @@
 namespace ssegw {
 namespace {
 
-std::string_view View(const std::string& bytes) { return bytes; }
+std::string_view View(const std::string& bytes) {
+  return bytes;
+}
 
 EventFields FieldsOf(const internal::IngestEvent& event, std::string_view id) {
   return EventFields{id, View(event.type()), View(event.data()), event.retry_ms()};
@@ -80,27 +82,24 @@ v1::PublishReply Hub::Publish(const internal::IngestRequest& request) {
 }
 
 Hub::Resume Hub::Subscribe(Subscriber* subscriber, const TopicSet& topics,
-                           const std::optional<std::string>& last_event_id) {
-  Resume resume = Resume::kLive;
+                           const std::optional<std::string>& last_event_id, uint64_t* cursor) {
   if (last_event_id.has_value()) {
-    const History::Replay replay = history_.ForEachAfter(
-        *last_event_id, topics, [&](const HistoryEntry& entry) {
-          ++counters_.replayed_events_total;
-          subscriber->Deliver(entry.message);
-        });
-    if (replay == History::Replay::kFound) {
-      resume = Resume::kReplayed;
-    } else {
-      // Resume from the newest retained event, so the browser stops sending the stale id.
-      const HistoryEntry* newest = history_.newest();
-      subscriber->Deliver(EncodeGap(*last_event_id, newest ? std::string_view(newest->id) : ""));
-      resume = Resume::kGap;
+    if (const uint64_t seq = history_.SeqOf(*last_event_id); seq != 0) {
+      *cursor = seq;
+      return Resume::kCatchingUp;
     }
+    // Resume from the newest retained event, so the browser stops sending the stale id.
+    const HistoryEntry* newest = history_.newest();
+    subscriber->Deliver(EncodeGap(*last_event_id, newest ? std::string_view(newest->id) : ""));
+    router_.Subscribe(subscriber, topics);
+    return Resume::kGap;
   }
   router_.Subscribe(subscriber, topics);
-  return resume;
+  return Resume::kLive;
 }
 
-void Hub::Unsubscribe(Subscriber* subscriber) { router_.Unsubscribe(subscriber); }
+void Hub::Unsubscribe(Subscriber* subscriber) {
+  router_.Unsubscribe(subscriber);
+}
 
 }  // namespace ssegw

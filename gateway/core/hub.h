@@ -7,8 +7,10 @@
 // once into a SharedBytes, appended to history and handed to every subscriber of any of
 // its topics, once. When Publish returns, the events are in history and queued.
 //
-// Subscribe() replays from history (or delivers one `event: gap`) and registers the
-// subscriber in the same call, so a resumed stream sees no gap and no duplicate.
+// A resumed subscriber first catches up from history at its own pace: CatchUp() offers
+// it retained events while it can take them (a stream takes them as its queue drains, so
+// a long replay never trips the slow-consumer rule), and registers it for live events in
+// the same call that reaches the newest event, so it sees no gap and no duplicate.
 //
 // Not thread-safe: one Hub per event loop, used only on that loop's thread. Subscribers
 // must Unsubscribe before they are destroyed.
@@ -43,12 +45,43 @@ class Hub {
   // reason (nothing published).
   v1::PublishReply Publish(const internal::IngestRequest& request);
 
-  enum class Resume { kLive, kReplayed, kGap };
-  // `topics` must be a normalized, validated set. With a last event id, the retained
-  // events after it that match `topics` are delivered first (kReplayed), or, when the id
-  // is not held, one gap event naming it (kGap); then live events follow.
+  enum class Resume {
+    kLive,        // no last event id: registered for live events
+    kGap,         // the id is not held: one gap event delivered, registered for live events
+    kCatchingUp,  // the id is held: call CatchUp until it returns kCaughtUp
+  };
+  // `topics` must be a normalized, validated set. On kCatchingUp, `*cursor` is set to
+  // the seq of the last event the subscriber has seen.
   Resume Subscribe(Subscriber* subscriber, const TopicSet& topics,
-                   const std::optional<std::string>& last_event_id);
+                   const std::optional<std::string>& last_event_id, uint64_t* cursor);
+
+  enum class CatchUpResult {
+    kCaughtUp,  // every retained event was offered; now registered for live events
+    kPaused,    // `offer` refused one: call again when the subscriber can take more
+    kLost,      // events it had not seen were evicted meanwhile: end the subscription
+  };
+  // Offers the retained events after `*cursor` that match `topics` to
+  // `offer(const SharedBytes&) -> bool`, in order, until it refuses one.
+  template <typename Offer>
+  CatchUpResult CatchUp(Subscriber* subscriber, const TopicSet& topics, uint64_t* cursor,
+                        Offer&& offer) {
+    const History::Walk walk = history_.VisitAfter(cursor, topics, [&](const HistoryEntry& entry) {
+      if (!offer(entry.message)) return false;
+      ++counters_.replayed_events_total;
+      return true;
+    });
+    switch (walk) {
+      case History::Walk::kReachedNewest:
+        router_.Subscribe(subscriber, topics);
+        return CatchUpResult::kCaughtUp;
+      case History::Walk::kStopped:
+        return CatchUpResult::kPaused;
+      case History::Walk::kEvicted:
+        break;
+    }
+    return CatchUpResult::kLost;
+  }
+
   void Unsubscribe(Subscriber* subscriber);
 
   const History& history() const { return history_; }

@@ -74,6 +74,7 @@ class ServerSession::Impl final : public StreamOwner {
   // StreamOwner.
   void OnStreamData(Stream& stream) override;
   GatewayCounters& counters() override { return env_.counters(); }
+  Hub& hub() override { return env_.hub(); }
   uint64_t now_ms() const override { return now_ms_; }
 
   // nghttp2 callbacks, reached through the trampolines below.
@@ -386,8 +387,7 @@ int ServerSession::Impl::RespondEventStream(Stream& stream, const Reply& reply,
   if (shutting_down_) {
     stream.End();
   } else {
-    (void)env_.hub().Subscribe(&stream, reply.subscription.topics,
-                               reply.subscription.last_event_id);
+    stream.Subscribe(reply.subscription.topics, reply.subscription.last_event_id);
   }
   owner_.OnOutputPending();
   return 0;

@@ -8,15 +8,23 @@
 // is accepted and the stream ends cleanly once what is queued has been sent, so the
 // client reconnects with Last-Event-ID and catches up from history.
 //
+// A resumed stream catches up before it goes live: it pulls retained events from the
+// hub's history whenever its queue is at most half full (so a replay larger than the
+// queue is paced by the client, not refused), and the hub registers it for live events
+// once it has reached the newest one. If history evicts events it has not sent yet, it
+// ends like a slow consumer.
+//
 // Owned by the session (StreamOwner), which must Unsubscribe it from the hub before
 // destroying it and must never destroy it inside one of its own calls. Single-threaded.
 #pragma once
 
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <string>
 
 #include "core/counters.h"
+#include "core/hub.h"
 #include "core/outbound_queue.h"
 #include "core/shared_bytes.h"
 #include "core/topic_router.h"
@@ -34,6 +42,7 @@ class StreamOwner {
   // resumed and the connection has output pending.
   virtual void OnStreamData(Stream& stream) = 0;
   virtual GatewayCounters& counters() = 0;
+  virtual Hub& hub() = 0;
   // The session's current time (the latest Start/OnTimer value).
   virtual uint64_t now_ms() const = 0;
 
@@ -60,7 +69,9 @@ class Stream final : public Subscriber, public BodySource {
   // Queues bytes the stream sends on its own (retry preamble, keep-alive): not an event,
   // not counted. Refused once the stream is ending.
   void Enqueue(SharedBytes bytes);
-  // An event from the hub (replayed, gap or live).
+  // Subscribes to `topics` from `last_event_id` (replay, gap or live from now on).
+  void Subscribe(TopicSet topics, const std::optional<std::string>& last_event_id);
+  // An event from the hub (gap or live).
   void Deliver(const SharedBytes& message) override;
   // Accepts nothing more; the body ends once the queue is sent.
   void End();
@@ -70,11 +81,14 @@ class Stream final : public Subscriber, public BodySource {
   // has had nothing queued for `keepalive_ms` (0: off).
   void OnTimer(uint64_t now_ms, uint64_t keepalive_ms, const SharedBytes& keepalive);
 
-  // BodySource.
+  // BodySource. NextChunk pulls more history first while catching up.
   Chunk NextChunk(size_t max_length) override;
   void WritePayload(size_t length, std::string* out) override;
 
  private:
+  // Queues retained events while the queue has room; false when the stream has to end.
+  void CatchUp();
+
   StreamOwner& owner_;
   const int32_t id_;
   RequestHead request_;
@@ -82,6 +96,9 @@ class Stream final : public Subscriber, public BodySource {
   bool responded_ = false;
   bool event_stream_ = false;
   bool ending_ = false;
+  bool catching_up_ = false;
+  uint64_t replay_cursor_ = 0;  // seq of the last history entry offered, while catching up
+  TopicSet topics_;
   uint64_t last_queued_ms_ = 0;
   uint64_t end_at_ms_ = 0;
 };

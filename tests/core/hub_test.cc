@@ -33,6 +33,22 @@ class RecordingSubscriber : public Subscriber {
   std::vector<SharedBytes> messages;
 };
 
+// Subscribes and, for a resume, catches up from history in one go (a subscriber that
+// takes everything offered), as a stream with a roomy queue would.
+Hub::Resume Join(Hub& hub, RecordingSubscriber* s, const TopicSet& topics,
+                 const std::optional<std::string>& last_event_id) {
+  uint64_t cursor = 0;
+  const Hub::Resume resume = hub.Subscribe(s, topics, last_event_id, &cursor);
+  if (resume == Hub::Resume::kCatchingUp) {
+    const auto result = hub.CatchUp(s, topics, &cursor, [&](const SharedBytes& m) {
+      s->messages.push_back(m);
+      return true;
+    });
+    EXPECT_EQ(result, Hub::CatchUpResult::kCaughtUp);
+  }
+  return resume;
+}
+
 internal::IngestEvent MakeEvent(std::vector<std::string> topics, std::string data,
                                 std::string id = "", std::string type = "") {
   internal::IngestEvent event;
@@ -77,8 +93,8 @@ TEST_F(HubTest, AcceptedRequestEchoesSeqAndAssignsIds) {
 
 TEST_F(HubTest, DeliversEncodedEventToSubscribersOfItsTopics) {
   RecordingSubscriber a, b;
-  EXPECT_EQ(hub.Subscribe(&a, {"a"}, std::nullopt), Hub::Resume::kLive);
-  EXPECT_EQ(hub.Subscribe(&b, {"b"}, std::nullopt), Hub::Resume::kLive);
+  EXPECT_EQ(Join(hub, &a, {"a"}, std::nullopt), Hub::Resume::kLive);
+  EXPECT_EQ(Join(hub, &b, {"b"}, std::nullopt), Hub::Resume::kLive);
   auto reply = hub.Publish(MakeRequest(1, {MakeEvent({"a"}, "x\ny", "id1", "tick")}));
   ASSERT_EQ(reply.status(), v1::STATUS_OK);
   ASSERT_EQ(a.messages.size(), 1u);
@@ -90,7 +106,7 @@ TEST_F(HubTest, DeliversEncodedEventToSubscribersOfItsTopics) {
 
 TEST_F(HubTest, OneBufferIsSharedByHistoryAndEverySubscriber) {
   std::vector<RecordingSubscriber> subscribers(50);
-  for (auto& s : subscribers) (void)hub.Subscribe(&s, {"t"}, std::nullopt);
+  for (auto& s : subscribers) (void)Join(hub, &s, {"t"}, std::nullopt);
   ASSERT_EQ(Publish({"t"}, "shared").status(), v1::STATUS_OK);
   // 50 queues + the history entry, one allocation.
   EXPECT_EQ(subscribers[0].messages[0].use_count(), 51u);
@@ -99,7 +115,7 @@ TEST_F(HubTest, OneBufferIsSharedByHistoryAndEverySubscriber) {
 
 TEST_F(HubTest, MultiTopicEventReachesASubscriberOnce) {
   RecordingSubscriber s;
-  (void)hub.Subscribe(&s, {"a", "b"}, std::nullopt);
+  Join(hub, &s, {"a", "b"}, std::nullopt);
   ASSERT_EQ(Publish({"b", "a", "a"}, "both").status(), v1::STATUS_OK);
   EXPECT_THAT(s.Data(), ElementsAre("both"));
   hub.Unsubscribe(&s);
@@ -107,7 +123,7 @@ TEST_F(HubTest, MultiTopicEventReachesASubscriberOnce) {
 
 TEST_F(HubTest, RejectsTheWholeRequestAndPublishesNothing) {
   RecordingSubscriber s;
-  (void)hub.Subscribe(&s, {"a"}, std::nullopt);
+  Join(hub, &s, {"a"}, std::nullopt);
   auto reply = hub.Publish(
       MakeRequest(9, {MakeEvent({"a"}, "fine"), MakeEvent({"a"}, std::string("\xff\xfe", 2))}));
   EXPECT_EQ(reply.seq(), 9u);
@@ -144,7 +160,7 @@ TEST_F(HubTest, EachInvalidFieldHasItsOwnReason) {
 
 TEST_F(HubTest, DuplicateIdsAreAcknowledgedButNotSentAgain) {
   RecordingSubscriber s;
-  (void)hub.Subscribe(&s, {"a"}, std::nullopt);
+  Join(hub, &s, {"a"}, std::nullopt);
   ASSERT_EQ(Publish({"a"}, "first", "dup").status(), v1::STATUS_OK);
   auto reply = hub.Publish(
       MakeRequest(2, {MakeEvent({"a"}, "again", "dup"), MakeEvent({"a"}, "new", "fresh")}));
@@ -159,7 +175,7 @@ TEST_F(HubTest, DuplicateIdsAreAcknowledgedButNotSentAgain) {
 
 TEST_F(HubTest, DuplicateWithinOneBatchIsSentOnce) {
   RecordingSubscriber s;
-  (void)hub.Subscribe(&s, {"a"}, std::nullopt);
+  Join(hub, &s, {"a"}, std::nullopt);
   auto reply =
       hub.Publish(MakeRequest(1, {MakeEvent({"a"}, "x", "same"), MakeEvent({"a"}, "y", "same")}));
   EXPECT_EQ(reply.duplicates(), 1u);
@@ -169,12 +185,12 @@ TEST_F(HubTest, DuplicateWithinOneBatchIsSentOnce) {
 
 TEST_F(HubTest, ResumeReplaysMatchingEventsThenLiveWithNoGapOrDuplicate) {
   for (int i = 1; i <= 10; ++i) {
-    ASSERT_EQ(Publish({i % 2 ? "odd" : "even"}, std::to_string(i), "e" + std::to_string(i))
-                  .status(),
-              v1::STATUS_OK);
+    ASSERT_EQ(
+        Publish({i % 2 ? "odd" : "even"}, std::to_string(i), "e" + std::to_string(i)).status(),
+        v1::STATUS_OK);
   }
   RecordingSubscriber s;
-  EXPECT_EQ(hub.Subscribe(&s, {"even"}, std::string("e5")), Hub::Resume::kReplayed);
+  EXPECT_EQ(Join(hub, &s, {"even"}, std::string("e5")), Hub::Resume::kCatchingUp);
   ASSERT_EQ(Publish({"even"}, "12", "e12").status(), v1::STATUS_OK);
   EXPECT_THAT(s.Data(), ElementsAre("6", "8", "10", "12"));
   EXPECT_EQ(s.Events().back().last_event_id, "e12");
@@ -185,7 +201,7 @@ TEST_F(HubTest, ResumeReplaysMatchingEventsThenLiveWithNoGapOrDuplicate) {
 TEST_F(HubTest, ResumeFromTheNewestEventReplaysNothing) {
   ASSERT_EQ(Publish({"a"}, "1", "only").status(), v1::STATUS_OK);
   RecordingSubscriber s;
-  EXPECT_EQ(hub.Subscribe(&s, {"a"}, std::string("only")), Hub::Resume::kReplayed);
+  EXPECT_EQ(Join(hub, &s, {"a"}, std::string("only")), Hub::Resume::kCatchingUp);
   EXPECT_TRUE(s.messages.empty());
   hub.Unsubscribe(&s);
 }
@@ -193,7 +209,7 @@ TEST_F(HubTest, ResumeFromTheNewestEventReplaysNothing) {
 TEST_F(HubTest, UnknownIdGetsAGapEventThatResumesFromTheNewest) {
   ASSERT_EQ(Publish({"a"}, "1", "known").status(), v1::STATUS_OK);
   RecordingSubscriber s;
-  EXPECT_EQ(hub.Subscribe(&s, {"a"}, std::string("stale-id")), Hub::Resume::kGap);
+  EXPECT_EQ(Join(hub, &s, {"a"}, std::string("stale-id")), Hub::Resume::kGap);
   ASSERT_EQ(Publish({"a"}, "2", "next").status(), v1::STATUS_OK);
   auto events = s.Events();
   ASSERT_EQ(events.size(), 2u);
@@ -213,8 +229,8 @@ TEST_F(HubTest, EvictedIdIsAGap) {
     ASSERT_EQ(reply.status(), v1::STATUS_OK);
   }
   RecordingSubscriber gone, kept;
-  EXPECT_EQ(small.Subscribe(&gone, {"a"}, std::string("id0")), Hub::Resume::kGap);
-  EXPECT_EQ(small.Subscribe(&kept, {"a"}, std::string("id2")), Hub::Resume::kReplayed);
+  EXPECT_EQ(Join(small, &gone, {"a"}, std::string("id0")), Hub::Resume::kGap);
+  EXPECT_EQ(Join(small, &kept, {"a"}, std::string("id2")), Hub::Resume::kCatchingUp);
   EXPECT_THAT(kept.Data(), ElementsAre("3", "4"));
   small.Unsubscribe(&gone);
   small.Unsubscribe(&kept);
@@ -227,6 +243,73 @@ TEST_F(HubTest, GeneratedIdsDifferAcrossBootEpochs) {
   auto a = first.Publish(MakeRequest(1, {MakeEvent({"a"}, "x")}));
   auto b = second.Publish(MakeRequest(1, {MakeEvent({"a"}, "x")}));
   EXPECT_NE(a.ids(0), b.ids(0));
+}
+
+TEST_F(HubTest, CatchUpGoesAtTheSubscribersPaceAndThenJoinsLiveEvents) {
+  for (int i = 1; i <= 6; ++i) {
+    ASSERT_EQ(Publish({"a"}, std::to_string(i), "e" + std::to_string(i)).status(), v1::STATUS_OK);
+  }
+  RecordingSubscriber s;
+  uint64_t cursor = 0;
+  ASSERT_EQ(hub.Subscribe(&s, {"a"}, std::string("e1"), &cursor), Hub::Resume::kCatchingUp);
+  // Takes two events per turn, like a stream whose queue is full after two.
+  auto take_two = [&] {
+    int room = 2;
+    return hub.CatchUp(&s, {"a"}, &cursor, [&](const SharedBytes& m) {
+      if (room == 0) return false;
+      --room;
+      s.messages.push_back(m);
+      return true;
+    });
+  };
+  EXPECT_EQ(take_two(), Hub::CatchUpResult::kPaused);
+  EXPECT_FALSE(s.subscribed());
+  // Published while catching up: reached through history, not delivered live.
+  ASSERT_EQ(Publish({"a"}, "7", "e7").status(), v1::STATUS_OK);
+  EXPECT_EQ(s.messages.size(), 2u);
+  EXPECT_EQ(take_two(), Hub::CatchUpResult::kPaused);
+  EXPECT_EQ(take_two(), Hub::CatchUpResult::kCaughtUp);
+  EXPECT_TRUE(s.subscribed());
+  ASSERT_EQ(Publish({"a"}, "8", "e8").status(), v1::STATUS_OK);
+  EXPECT_THAT(s.Data(), ElementsAre("2", "3", "4", "5", "6", "7", "8"));
+  // Only events the subscriber took count as replayed.
+  EXPECT_EQ(counters.replayed_events_total, 6u);
+  hub.Unsubscribe(&s);
+}
+
+TEST_F(HubTest, CatchUpThatFallsBehindEvictionIsLost) {
+  GatewayCounters c;
+  Hub small(HubOptions{.history_events = 3, .history_bytes = 1 << 20}, 1, c);
+  auto publish = [&](int i) {
+    auto reply = small.Publish(
+        MakeRequest(1, {MakeEvent({"a"}, std::to_string(i), "id" + std::to_string(i))}));
+    ASSERT_EQ(reply.status(), v1::STATUS_OK);
+  };
+  for (int i = 0; i < 3; ++i) publish(i);
+  RecordingSubscriber s;
+  uint64_t cursor = 0;
+  ASSERT_EQ(small.Subscribe(&s, {"a"}, std::string("id0"), &cursor), Hub::Resume::kCatchingUp);
+  for (int i = 3; i < 6; ++i) publish(i);  // id1 and id2, not yet seen, are evicted
+  auto refuse = [](const SharedBytes&) { return false; };
+  EXPECT_EQ(small.CatchUp(&s, {"a"}, &cursor, refuse), Hub::CatchUpResult::kLost);
+  EXPECT_FALSE(s.subscribed());
+}
+
+TEST_F(HubTest, CatchUpSkipsOtherTopicsWithoutOfferingThem) {
+  ASSERT_EQ(Publish({"a"}, "1", "a1").status(), v1::STATUS_OK);
+  for (int i = 0; i < 5; ++i) ASSERT_EQ(Publish({"other"}, "x").status(), v1::STATUS_OK);
+  RecordingSubscriber s;
+  uint64_t cursor = 0;
+  ASSERT_EQ(hub.Subscribe(&s, {"a"}, std::string("a1"), &cursor), Hub::Resume::kCatchingUp);
+  int offers = 0;
+  EXPECT_EQ(hub.CatchUp(&s, {"a"}, &cursor,
+                        [&](const SharedBytes&) {
+                          ++offers;
+                          return true;
+                        }),
+            Hub::CatchUpResult::kCaughtUp);
+  EXPECT_EQ(offers, 0);
+  hub.Unsubscribe(&s);
 }
 
 }  // namespace

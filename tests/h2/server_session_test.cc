@@ -109,6 +109,27 @@ TEST(ServerSessionTest, LastEventIdHeaderWinsOverParameter) {
   EXPECT_EQ(Ids(pair.stream(id)), (std::vector<std::string>{"e3"}));
 }
 
+TEST(ServerSessionTest, ReplayLargerThanTheStreamBufferArrivesWholeThenLive) {
+  SessionOptions options;
+  options.stream_buffer_bytes = 4096;
+  H2Pair pair(options);
+  const std::string data(500, 'x');
+  std::vector<std::string> expected;
+  for (int i = 1; i <= 100; ++i) {
+    pair.env().Publish({"t"}, data, "e" + std::to_string(i));
+    if (i > 1) expected.push_back("e" + std::to_string(i));
+  }
+  const int32_t id = pair.Get("/events/t", {{"last-event-id", "e1"}});
+  pair.Pump();
+  pair.env().Publish({"t"}, data, "e101");
+  expected.push_back("e101");
+  pair.Pump();
+  EXPECT_EQ(Ids(pair.stream(id)), expected);
+  EXPECT_EQ(pair.env().counters().slow_consumer_closes_total, 0u);
+  EXPECT_EQ(pair.env().counters().replayed_events_total, 99u);
+  EXPECT_EQ(pair.env().counters().events_delivered_total, 100u);
+}
+
 TEST(ServerSessionTest, UnknownLastEventIdStartsWithGapEvent) {
   H2Pair pair;
   pair.env().Publish({"t"}, "d", "e1");
