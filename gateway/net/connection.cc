@@ -1,0 +1,305 @@
+#include "net/connection.h"
+
+#include <utility>
+
+#include "net/log.h"
+
+namespace ssegw::net {
+namespace {
+
+// One TLS record's worth: SSL_read never returns more than that at once.
+constexpr size_t kReadChunk = 16 * 1024;
+// Read at most this much per turn, so one busy peer cannot starve the others.
+constexpr size_t kReadBudgetPerTurn = 256 * 1024;
+// An output buffer that grew past this for a burst is released once drained, so ten
+// thousand idle connections do not each keep a burst-sized allocation.
+constexpr size_t kKeepOutputCapacity = 16 * 1024;
+
+}  // namespace
+
+Connection::Connection(EventLoop& loop, ConnectionOwner& owner, h2::SessionEnvironment& env,
+                       const ConnectionOptions& options, std::unique_ptr<Transport> transport,
+                       std::string peer)
+    : loop_(loop),
+      owner_(owner),
+      env_(env),
+      options_(options),
+      transport_(std::move(transport)),
+      peer_(std::move(peer)) {
+  read_event_.reset(event_new(loop_.base(), transport_->fd(), EV_READ | EV_PERSIST,
+                              &Connection::OnReadEvent, this));
+  write_event_.reset(event_new(loop_.base(), transport_->fd(), EV_WRITE | EV_PERSIST,
+                               &Connection::OnWriteEvent, this));
+}
+
+// Members go in reverse order: the session (unsubscribing its streams) before the
+// transport closes the socket; the events are freed first so no callback can fire.
+Connection::~Connection() = default;
+
+void Connection::Start() {
+  started_ms_ = EventLoop::NowMs();
+  UpdateReadInterest();
+  DoHandshake();  // the ClientHello may already be there
+}
+
+void Connection::OnReadEvent(evutil_socket_t, short, void* self) {
+  auto* c = static_cast<Connection*>(self);
+  if (c->state_ == State::kClosed) return;
+  if (c->state_ == State::kHandshaking) {
+    c->DoHandshake();
+    return;
+  }
+  if (c->write_wants_read_) {
+    c->write_wants_read_ = false;
+    c->UpdateReadInterest();
+    c->Flush();
+    if (c->state_ != State::kOpen) return;
+  }
+  c->DoRead();
+}
+
+void Connection::OnWriteEvent(evutil_socket_t, short, void* self) {
+  auto* c = static_cast<Connection*>(self);
+  if (c->state_ == State::kClosed) return;
+  if (c->state_ == State::kHandshaking) {
+    c->DoHandshake();
+    return;
+  }
+  if (c->read_wants_write_) {
+    c->read_wants_write_ = false;
+    c->DoRead();
+    if (c->state_ != State::kOpen) return;
+  }
+  if (c->write_blocked_) {
+    // Writability is the event this flush was waiting for; no reason to wait for the
+    // end of the turn, and flushing now avoids re-arming the write event.
+    c->write_blocked_ = false;
+    c->Flush();
+    if (c->state_ != State::kOpen) return;
+  }
+  c->UpdateWriteInterest();
+}
+
+void Connection::DoHandshake() {
+  IoResult result = transport_->Handshake();
+  switch (result.status) {
+    case IoStatus::kOk:
+      break;
+    case IoStatus::kWantRead:
+      handshake_wants_write_ = false;
+      UpdateWriteInterest();
+      return;
+    case IoStatus::kWantWrite:
+      handshake_wants_write_ = true;
+      UpdateWriteInterest();
+      return;
+    case IoStatus::kEof:
+      Close(false, "closed during the TLS handshake");
+      return;
+    case IoStatus::kError:
+      LOG_DEBUG("connection %s: TLS handshake failed: %s", peer_.c_str(),
+                transport_->last_error().c_str());
+      Close(false, "TLS handshake failed");
+      return;
+  }
+  handshake_wants_write_ = false;
+  state_ = State::kOpen;
+  // No ALPN at all is taken as HTTP/2 with prior knowledge; any other protocol was
+  // already refused by the ALPN callback.
+  LOG_DEBUG(
+      "connection %s: handshake done, protocol %s", peer_.c_str(),
+      transport_->protocol().empty() ? "(none)" : std::string(transport_->protocol()).c_str());
+  session_ = std::make_unique<h2::ServerSession>(env_, options_.session, *this);
+  session_->Start(EventLoop::NowMs());
+  OnOutputPending();  // the server preface
+  UpdateWriteInterest();
+  DoRead();  // the client preface may already be decrypted inside the TLS buffer
+}
+
+void Connection::DoRead() {
+  if (state_ != State::kOpen || reading_paused_ || session_failed_) return;
+  uint8_t buffer[kReadChunk];
+  size_t budget = kReadBudgetPerTurn;
+  while (budget > 0) {
+    IoResult result = transport_->Read(buffer);
+    switch (result.status) {
+      case IoStatus::kOk:
+        budget -= std::min(budget, result.bytes);
+        if (!session_->Receive({buffer, result.bytes})) {
+          // The session queued a GOAWAY: send it, then close.
+          closing_ = true;
+          drain_deadline_ms_ = EventLoop::NowMs() + options_.drain_timeout_ms;
+          reading_paused_ = true;
+          UpdateReadInterest();
+          OnOutputPending();
+          return;
+        }
+        if (state_ != State::kOpen || reading_paused_) return;
+        break;
+      case IoStatus::kWantRead:
+        return;
+      case IoStatus::kWantWrite:
+        read_wants_write_ = true;
+        UpdateWriteInterest();
+        return;
+      case IoStatus::kEof:
+        Close(false, "closed by the peer");
+        return;
+      case IoStatus::kError:
+        LOG_DEBUG("connection %s: read failed: %s", peer_.c_str(),
+                  transport_->last_error().c_str());
+        Close(false, "read error");
+        return;
+    }
+  }
+  // Budget spent: TLS may hold decrypted bytes the socket will not signal again, so come
+  // back later in this turn rather than wait for the next readiness.
+  event_active(read_event_.get(), EV_READ, 0);
+}
+
+void Connection::OnOutputPending() {
+  if (dirty_ || state_ == State::kClosed) return;
+  dirty_ = true;
+  owner_.MarkDirty(this);
+}
+
+void Connection::Flush() {
+  // Stay "dirty" while flushing: output the session announces meanwhile is taken by
+  // this same flush (it loops until ProduceOutput has nothing more or the socket is
+  // full, and a full socket brings its own write event), so it needs no second pass.
+  dirty_ = true;
+  WriteOutput();
+  dirty_ = false;
+}
+
+void Connection::WriteOutput() {
+  if (state_ != State::kOpen) return;
+  GatewayCounters& counters = env_.counters();
+  while (true) {
+    if (unwritten() == 0) {
+      out_offset_ = 0;
+      if (out_.capacity() > kKeepOutputCapacity) {
+        std::string().swap(out_);
+      } else {
+        out_.clear();
+      }
+      if (session_failed_) break;
+      if (!session_->ProduceOutput(&out_, options_.output_cap_bytes)) {
+        session_failed_ = true;
+        closing_ = true;
+      }
+      if (out_.empty()) break;
+    }
+    // Unchanged since a kWant* result: nothing is appended while bytes are unwritten, so
+    // this retries with the same bytes and length, as OpenSSL requires.
+    std::span<const uint8_t> pending(reinterpret_cast<const uint8_t*>(out_.data()) + out_offset_,
+                                     unwritten());
+    IoResult result = transport_->Write(pending);
+    if (result.status == IoStatus::kOk) {
+      out_offset_ += result.bytes;
+      counters.bytes_sent_total += result.bytes;
+      continue;
+    }
+    if (result.status == IoStatus::kWantWrite) {
+      write_blocked_ = true;
+      break;
+    }
+    if (result.status == IoStatus::kWantRead) {
+      write_wants_read_ = true;
+      break;
+    }
+    if (result.status == IoStatus::kError) {
+      LOG_DEBUG("connection %s: write failed: %s", peer_.c_str(), transport_->last_error().c_str());
+    }
+    Close(false, "write failed");
+    return;
+  }
+
+  if (unwritten() == 0) {
+    write_blocked_ = false;
+    write_wants_read_ = false;
+  }
+  UpdateWriteInterest();
+  if (!closing_) {
+    if (unwritten() >= options_.read_pause_bytes) {
+      reading_paused_ = true;
+      UpdateReadInterest();
+    } else if (reading_paused_ && unwritten() <= options_.read_pause_bytes / 2) {
+      ResumeReading();
+    }
+  } else {
+    UpdateReadInterest();
+  }
+  if (unwritten() == 0 && (closing_ || session_->Finished())) Close(true, "finished");
+}
+
+void Connection::OnTick(uint64_t now_ms) {
+  if (state_ == State::kHandshaking) {
+    if (now_ms - started_ms_ >= options_.handshake_timeout_ms) Close(false, "handshake timeout");
+    return;
+  }
+  if (state_ != State::kOpen) return;
+  if (drain_deadline_ms_ != 0 && now_ms >= drain_deadline_ms_) {
+    Close(false, "drain timeout");
+    return;
+  }
+  if (!session_->OnTimer(now_ms)) Close(false, "peer stopped answering");
+}
+
+void Connection::Shutdown() {
+  if (state_ == State::kHandshaking) {
+    Close(false, "shutting down");
+    return;
+  }
+  if (state_ != State::kOpen) return;
+  session_->Shutdown();
+  if (drain_deadline_ms_ == 0) {
+    drain_deadline_ms_ = EventLoop::NowMs() + options_.drain_timeout_ms;
+  }
+  OnOutputPending();
+}
+
+void Connection::UpdateWriteInterest() {
+  bool want =
+      state_ != State::kClosed && (handshake_wants_write_ || read_wants_write_ || write_blocked_);
+  if (want == write_event_added_) return;
+  if (want) {
+    event_add(write_event_.get(), nullptr);
+  } else {
+    event_del(write_event_.get());
+  }
+  write_event_added_ = want;
+}
+
+void Connection::UpdateReadInterest() {
+  // A write parked on readability needs the read event even while reading is paused.
+  bool want = state_ != State::kClosed &&
+              (state_ == State::kHandshaking || write_wants_read_ || !reading_paused_);
+  if (want == read_event_added_) return;
+  if (want) {
+    event_add(read_event_.get(), nullptr);
+  } else {
+    event_del(read_event_.get());
+  }
+  read_event_added_ = want;
+}
+
+void Connection::ResumeReading() {
+  reading_paused_ = false;
+  UpdateReadInterest();
+  // Bytes TLS already decrypted would not make the socket readable again.
+  event_active(read_event_.get(), EV_READ, 0);
+}
+
+void Connection::Close(bool graceful, const char* why) {
+  if (state_ == State::kClosed) return;
+  LOG_DEBUG("connection %s: closed (%s)", peer_.c_str(), why);
+  state_ = State::kClosed;
+  event_del(read_event_.get());
+  event_del(write_event_.get());
+  read_event_added_ = write_event_added_ = false;
+  if (graceful) transport_->Shutdown();
+  owner_.OnClosed(this);
+}
+
+}  // namespace ssegw::net

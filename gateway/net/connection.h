@@ -1,0 +1,123 @@
+// Connection: one client connection — a Transport (TLS or plain) under an HTTP/2
+// ServerSession — driven by its loop.
+//
+// Reading: bytes from the transport go straight into session.Receive(). Writing: the
+// session only ever says "I have output" (OnOutputPending); the connection then marks
+// itself dirty with its owner, and the owner calls Flush() once at the end of the loop
+// turn. Flush pulls frames from the session into the connection's output buffer, up to
+// a cap, and writes them with as few transport writes as possible; when the socket would
+// block it waits for writability and produces nothing more until the buffer drains.
+// While the unwritten output is above a high watermark the connection stops reading, so
+// a peer that sends but does not read cannot make the gateway buffer without bound.
+//
+// Lifetime: owned by a ConnectionOwner (GatewayServer). A connection never deletes
+// itself: Close() stops all I/O and tells the owner, which frees it at the end of the
+// turn, outside every callback of this connection and its session. Single-threaded.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+
+#include "h2/server_session.h"
+#include "net/event_loop.h"
+#include "net/transport.h"
+
+namespace ssegw::net {
+
+class Connection;
+
+// What a connection needs from the object that owns it.
+class ConnectionOwner {
+ public:
+  // `connection` has output to flush this turn (called at most once between flushes).
+  virtual void MarkDirty(Connection* connection) = 0;
+  // `connection` is closed; free it once the current callbacks have returned.
+  virtual void OnClosed(Connection* connection) = 0;
+
+ protected:
+  ~ConnectionOwner() = default;
+};
+
+struct ConnectionOptions {
+  h2::SessionOptions session;
+  size_t output_cap_bytes = 256 * 1024;       // produced per ProduceOutput call
+  size_t read_pause_bytes = 128 * 1024;       // unwritten output that pauses reading
+  uint64_t handshake_timeout_ms = 10 * 1000;  // a silent client is dropped after this
+  uint64_t drain_timeout_ms = 5 * 1000;       // closing with output the peer won't read
+};
+
+class Connection final : public h2::OutputListener {
+ public:
+  Connection(EventLoop& loop, ConnectionOwner& owner, h2::SessionEnvironment& env,
+             const ConnectionOptions& options, std::unique_ptr<Transport> transport,
+             std::string peer);
+  ~Connection();
+  Connection(const Connection&) = delete;
+  Connection& operator=(const Connection&) = delete;
+
+  // Begins the handshake. Call once, right after construction.
+  void Start();
+  // Writes pending output; called by the owner once per turn after MarkDirty.
+  void Flush();
+  // The 1-second tick: handshake and drain deadlines, session keep-alive and liveness.
+  void OnTick(uint64_t now_ms);
+  // Graceful shutdown: GOAWAY, SSE streams ended after what they hold; the connection
+  // closes once that is written (or after the drain timeout).
+  void Shutdown();
+
+  bool closed() const { return state_ == State::kClosed; }
+  const std::string& peer() const { return peer_; }
+
+  // h2::OutputListener: marks the connection dirty with its owner (once per flush).
+  void OnOutputPending() override;
+
+ private:
+  enum class State { kHandshaking, kOpen, kClosed };
+
+  static void OnReadEvent(evutil_socket_t, short, void* self);
+  static void OnWriteEvent(evutil_socket_t, short, void* self);
+
+  void DoHandshake();
+  // Flush's body: produce and write until done, blocked or closed.
+  void WriteOutput();
+  void DoRead();
+  // Enables or disables the write event to match what is waiting for writability.
+  void UpdateWriteInterest();
+  void UpdateReadInterest();
+  void ResumeReading();
+  size_t unwritten() const { return out_.size() - out_offset_; }
+  // Closes at once. `graceful`: send TLS close_notify first.
+  void Close(bool graceful, const char* why);
+
+  EventLoop& loop_;
+  ConnectionOwner& owner_;
+  h2::SessionEnvironment& env_;
+  const ConnectionOptions& options_;
+  std::unique_ptr<Transport> transport_;
+  std::unique_ptr<h2::ServerSession> session_;  // created when the handshake completes
+  std::string peer_;
+  State state_ = State::kHandshaking;
+
+  EventPtr read_event_;
+  EventPtr write_event_;
+  bool write_event_added_ = false;
+  bool read_event_added_ = false;
+  bool reading_paused_ = false;  // output above the watermark
+  bool dirty_ = false;           // on the owner's dirty list, not yet flushed
+  // Which I/O is parked on the "other" readiness (TLS may need to write to read).
+  bool handshake_wants_write_ = false;
+  bool read_wants_write_ = false;
+  bool write_wants_read_ = false;
+  bool write_blocked_ = false;  // out_ holds bytes the transport would not take yet
+
+  std::string out_;  // out_[out_offset_, size()) is produced but not yet written
+  size_t out_offset_ = 0;
+
+  uint64_t started_ms_ = 0;
+  bool session_failed_ = false;     // ProduceOutput failed: write what is left, then close
+  bool closing_ = false;            // close once the session has nothing more to send
+  uint64_t drain_deadline_ms_ = 0;  // 0: none; closing or shutting down otherwise
+};
+
+}  // namespace ssegw::net

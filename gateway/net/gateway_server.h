@@ -1,0 +1,79 @@
+// GatewayServer: the client side of one event loop — a TLS listener, the connections it
+// accepts, their end-of-turn flush and their 1-second tick.
+//
+// Connections mark themselves dirty when their session has output; at the end of the
+// loop turn (EventLoop::TurnEndHook) the server flushes every dirty connection once and
+// then frees the connections that closed during the turn. So a burst of publishes that
+// touches many streams on one connection costs one flush, and no connection is freed
+// inside its own callbacks.
+//
+// Owns its listener and connections. Borrows the loop, the session environment (hub,
+// counters, metrics and demo page of this loop) and the TLS context, which must outlive
+// it. Single-threaded: one server per loop; a process with N loops has N servers (each
+// with its own listener, e.g. SO_REUSEPORT) and nothing shared but the TLS context.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "h2/server_session.h"
+#include "net/connection.h"
+#include "net/event_loop.h"
+#include "net/listener.h"
+#include "net/tls_context.h"
+
+namespace ssegw::net {
+
+struct GatewayServerOptions {
+  ConnectionOptions connection;
+  size_t max_connections = 10000;  // beyond it accepted sockets are closed at once
+};
+
+class GatewayServer final : public ConnectionOwner, public EventLoop::TurnEndHook {
+ public:
+  GatewayServer(EventLoop& loop, h2::SessionEnvironment& env, TlsContext& tls,
+                const GatewayServerOptions& options);
+  ~GatewayServer();
+  GatewayServer(const GatewayServer&) = delete;
+  GatewayServer& operator=(const GatewayServer&) = delete;
+
+  // Binds the TLS listener. false with *error (naming the address) on failure.
+  bool Listen(const std::string& host, uint16_t port, std::string* error);
+  // "127.0.0.1:8443" once listening.
+  std::string address() const { return listener_ ? listener_->address() : std::string(); }
+
+  // Stops accepting and shuts every connection down gracefully (GOAWAY, streams ended).
+  // `on_idle` runs, from the end of a turn, once no connection is left.
+  void BeginShutdown(std::function<void()> on_idle);
+
+  size_t connection_count() const { return connections_.size(); }
+
+  // ConnectionOwner.
+  void MarkDirty(Connection* connection) override;
+  void OnClosed(Connection* connection) override;
+  // EventLoop::TurnEndHook.
+  void OnTurnEnd() override;
+
+ private:
+  void OnAccept(UniqueFd fd, const std::string& peer);
+  static void OnTick(evutil_socket_t, short, void* self);
+
+  EventLoop& loop_;
+  h2::SessionEnvironment& env_;
+  TlsContext& tls_;
+  GatewayServerOptions options_;
+  std::unique_ptr<TcpListener> listener_;
+  EventPtr tick_;
+  std::unordered_map<Connection*, std::unique_ptr<Connection>> connections_;
+  std::vector<Connection*> dirty_;
+  std::vector<Connection*> closed_;
+  size_t refused_since_tick_ = 0;
+  bool shutting_down_ = false;
+  std::function<void()> on_idle_;
+};
+
+}  // namespace ssegw::net

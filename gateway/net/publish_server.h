@@ -1,0 +1,70 @@
+// PublishServer: the publish socket of one event loop — a Unix SOCK_STREAM listener at
+// --socket and the PublisherConnections it accepts, any number at once.
+//
+// Publishers are identified in logs by their SO_PEERCRED pid and uid. Closed publishers
+// are freed at the end of the loop turn (EventLoop::TurnEndHook), never inside their own
+// callbacks. Close() (graceful shutdown) stops accepting, removes the socket file (only
+// if it is still ours) and closes every publisher after the replies it is owed.
+//
+// Owns the listening socket and the publishers; borrows the loop, hub and counters,
+// which must outlive it. Single-threaded.
+#pragma once
+
+#include <sys/types.h>
+
+#include <memory>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "core/counters.h"
+#include "core/hub.h"
+#include "net/event_loop.h"
+#include "net/publisher_connection.h"
+#include "net/unix_socket.h"
+
+namespace ssegw::net {
+
+struct PublishServerOptions {
+  std::string path = "/tmp/sse-gateway.sock";
+  mode_t mode = 0660;
+  PublisherOptions publisher;
+};
+
+class PublishServer final : public PublisherOwner, public EventLoop::TurnEndHook {
+ public:
+  PublishServer(EventLoop& loop, Hub& hub, GatewayCounters& counters,
+                const PublishServerOptions& options);
+  ~PublishServer();
+  PublishServer(const PublishServer&) = delete;
+  PublishServer& operator=(const PublishServer&) = delete;
+
+  // Binds the socket (replacing a stale one). false with *error when the path is held
+  // by a live process, is not a socket, or cannot be bound.
+  bool Open(std::string* error);
+  // Stops accepting, unlinks the socket file, closes every publisher. Idempotent.
+  void Close();
+
+  const std::string& path() const { return options_.path; }
+  size_t publisher_count() const { return publishers_.size(); }
+
+  // PublisherOwner.
+  void OnPublisherClosed(PublisherConnection* publisher) override;
+  // EventLoop::TurnEndHook.
+  void OnTurnEnd() override;
+
+ private:
+  static void OnAcceptEvent(evutil_socket_t, short, void* self);
+  void AcceptAll();
+
+  EventLoop& loop_;
+  Hub& hub_;
+  GatewayCounters& counters_;
+  PublishServerOptions options_;
+  BoundUnixSocket socket_;
+  EventPtr accept_event_;
+  std::unordered_map<PublisherConnection*, std::unique_ptr<PublisherConnection>> publishers_;
+  std::vector<PublisherConnection*> closed_;
+};
+
+}  // namespace ssegw::net

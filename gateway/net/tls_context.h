@@ -1,0 +1,37 @@
+// TlsContext: the server's SSL_CTX — TLS 1.2 and 1.3 only, ECDHE with AEAD ciphers for
+// TLS 1.2, ALPN that accepts "h2" only (a client offering no h2 fails the handshake with
+// a no_application_protocol alert), and the certificate chain plus key from PEM files.
+//
+// Built once at startup, before any loop runs; afterwards it is only read (SSL_new), so
+// loops on several threads may share one. It must outlive every TlsTransport made from it.
+#pragma once
+
+#include <openssl/ssl.h>
+
+#include <memory>
+#include <string>
+
+namespace ssegw::net {
+
+class TlsContext {
+ public:
+  // nullptr with *error set (naming the file and the reason) when the certificate or key
+  // cannot be read or do not match.
+  static std::unique_ptr<TlsContext> Create(const std::string& cert_file,
+                                            const std::string& key_file, std::string* error);
+  ~TlsContext();
+  TlsContext(const TlsContext&) = delete;
+  TlsContext& operator=(const TlsContext&) = delete;
+
+  SSL_CTX* get() const { return ctx_; }
+
+ private:
+  explicit TlsContext(SSL_CTX* ctx) : ctx_(ctx) {}
+  SSL_CTX* ctx_;
+};
+
+// The oldest error on this thread's OpenSSL error queue as text (clearing the queue), or
+// `fallback` when the queue is empty.
+std::string TakeOpenSslError(const char* fallback);
+
+}  // namespace ssegw::net
