@@ -1,0 +1,274 @@
+#include "app/config.h"
+
+#include <CLI/CLI.hpp>
+#include <charconv>
+#include <exception>
+#include <limits>
+#include <map>
+#include <toml.hpp>
+
+namespace ssegw::app {
+namespace {
+
+// Every setting, by its flag name without "--" (also its TOML key).
+struct FlagSpec {
+  const char* name;
+  const char* value_name;
+  const char* help;
+  bool repeatable;
+};
+
+constexpr FlagSpec kFlags[] = {
+    {"listen", "HOST:PORT", "TLS listener (port 0: pick a free port) [127.0.0.1:8443]", false},
+    {"listen-plain", "HOST:PORT", "cleartext listener for a TLS-terminating balancer", false},
+    {"cert", "FILE", "PEM certificate chain [certs/dev/server.crt]", false},
+    {"key", "FILE", "PEM private key [certs/dev/server.key]", false},
+    {"socket", "PATH", "publish socket [/tmp/sse-gateway.sock]", false},
+    {"socket-mode", "OCTAL", "file mode of the publish socket [0660]", false},
+    {"history", "EVENTS", "events kept for Last-Event-ID replay [10000]", false},
+    {"history-bytes", "BYTES", "byte cap of that history [67108864]", false},
+    {"keepalive", "SECONDS", "keep-alive comment and PING period [15]", false},
+    {"retry", "MS", "retry: sent at stream start; 0 = not sent [0]", false},
+    {"max-stream-age", "SECONDS", "end streams older than this; 0 = off [0]", false},
+    {"max-connections", "N", "refuse connections beyond this [10000]", false},
+    {"max-streams", "N", "SETTINGS_MAX_CONCURRENT_STREAMS [1000]", false},
+    {"stream-buffer", "BYTES", "unsent bytes per stream before the slow-consumer rule [1048576]",
+     false},
+    {"max-frame", "BYTES", "largest publish frame accepted [1048576]", false},
+    {"allow-origin", "ORIGIN", "CORS: * or an exact origin; repeatable", true},
+    {"threads", "N", "event-loop threads [1]", false},
+    {"log-level", "LEVEL", "debug, info, warn or error [info]", false},
+};
+
+struct RawSetting {
+  std::vector<std::string> values;
+  std::string origin;  // "" for the command line, else " (in FILE)"
+};
+using RawSettings = std::map<std::string, RawSetting>;
+
+// Thrown by the validators below; caught once and turned into exit code 2.
+struct BadSetting {
+  std::string message;
+};
+
+[[noreturn]] void Fail(const std::string& flag, const RawSetting& raw, const std::string& why) {
+  throw BadSetting{"--" + flag + ": " + why + raw.origin};
+}
+
+const std::string& Single(const std::string& flag, const RawSetting& raw) {
+  if (raw.values.size() != 1) Fail(flag, raw, "expects exactly one value");
+  return raw.values.front();
+}
+
+uint64_t ParseUnsigned(const std::string& flag, const RawSetting& raw, uint64_t min, uint64_t max) {
+  const std::string& text = Single(flag, raw);
+  uint64_t value = 0;
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (text.empty() || ec != std::errc() || end != text.data() + text.size() || value < min ||
+      value > max) {
+    Fail(flag, raw,
+         "expects an integer from " + std::to_string(min) + " to " + std::to_string(max) +
+             ", got \"" + text + "\"");
+  }
+  return value;
+}
+
+Endpoint ParseEndpoint(const std::string& flag, const RawSetting& raw) {
+  const std::string& text = Single(flag, raw);
+  size_t colon = text.rfind(':');
+  if (colon == std::string::npos || colon == 0 || colon + 1 == text.size()) {
+    Fail(flag, raw, "expects HOST:PORT (e.g. 127.0.0.1:8443 or [::1]:8443), got \"" + text + "\"");
+  }
+  std::string host = text.substr(0, colon);
+  if (host.front() == '[') {
+    if (host.size() < 3 || host.back() != ']') Fail(flag, raw, "bad IPv6 host in \"" + text + "\"");
+    host = host.substr(1, host.size() - 2);
+  } else if (host.find(':') != std::string::npos) {
+    Fail(flag, raw, "write an IPv6 host in brackets, e.g. [::1]:8443; got \"" + text + "\"");
+  }
+  RawSetting port_raw{{text.substr(colon + 1)}, raw.origin};
+  uint64_t port = ParseUnsigned(flag + " port", port_raw, 0, 65535);
+  return {host, static_cast<uint16_t>(port)};
+}
+
+uint32_t ParseMode(const std::string& flag, const RawSetting& raw) {
+  std::string text = Single(flag, raw);
+  if (text.starts_with("0o")) text = text.substr(2);
+  uint32_t mode = 0;
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), mode, 8);
+  if (text.empty() || text.size() > 4 || ec != std::errc() || end != text.data() + text.size() ||
+      mode > 0777) {
+    Fail(
+        flag, raw,
+        "expects an octal file mode from 0 to 0777 (e.g. 0660), got \"" + Single(flag, raw) + "\"");
+  }
+  return mode;
+}
+
+// "*" or "scheme://host[:port]" exactly as a browser sends it in Origin.
+void CheckOrigin(const std::string& flag, const RawSetting& raw, const std::string& origin) {
+  if (origin == "*") return;
+  size_t scheme_end = origin.find("://");
+  bool ok = scheme_end != std::string::npos && scheme_end > 0 && origin.size() > scheme_end + 3 &&
+            origin.find('/', scheme_end + 3) == std::string::npos;
+  for (char c : origin) ok = ok && c > ' ' && c < 0x7f;
+  if (!ok) {
+    Fail(flag, raw, "expects * or an origin like https://example.com:8443, got \"" + origin + "\"");
+  }
+}
+
+Config Validate(const RawSettings& settings) {
+  Config config;
+  for (const auto& [flag, raw] : settings) {
+    if (flag == "listen") {
+      config.listen = ParseEndpoint(flag, raw);
+    } else if (flag == "listen-plain") {
+      ParseEndpoint(flag, raw);
+      Fail(flag, raw, "the cleartext listener is not supported yet");
+    } else if (flag == "cert") {
+      config.cert = Single(flag, raw);
+      if (config.cert.empty()) Fail(flag, raw, "expects a file name");
+    } else if (flag == "key") {
+      config.key = Single(flag, raw);
+      if (config.key.empty()) Fail(flag, raw, "expects a file name");
+    } else if (flag == "socket") {
+      config.socket_path = Single(flag, raw);
+      // sockaddr_un::sun_path holds 108 bytes including the terminating NUL.
+      if (config.socket_path.empty() || config.socket_path.size() > 107) {
+        Fail(flag, raw, "expects a path of 1 to 107 bytes");
+      }
+    } else if (flag == "socket-mode") {
+      config.socket_mode = ParseMode(flag, raw);
+    } else if (flag == "history") {
+      config.history_events = ParseUnsigned(flag, raw, 1, 100'000'000);
+    } else if (flag == "history-bytes") {
+      config.history_bytes = ParseUnsigned(flag, raw, 1, uint64_t{1} << 40);
+    } else if (flag == "keepalive") {
+      config.keepalive_s = static_cast<uint32_t>(ParseUnsigned(flag, raw, 1, 86400));
+    } else if (flag == "retry") {
+      config.retry_ms = static_cast<uint32_t>(ParseUnsigned(flag, raw, 0, 86'400'000));
+    } else if (flag == "max-stream-age") {
+      config.max_stream_age_s = static_cast<uint32_t>(ParseUnsigned(flag, raw, 0, 30 * 86400));
+    } else if (flag == "max-connections") {
+      config.max_connections = ParseUnsigned(flag, raw, 1, 10'000'000);
+    } else if (flag == "max-streams") {
+      config.max_streams =
+          static_cast<uint32_t>(ParseUnsigned(flag, raw, 1, std::numeric_limits<int32_t>::max()));
+    } else if (flag == "stream-buffer") {
+      config.stream_buffer_bytes = ParseUnsigned(flag, raw, 1024, uint64_t{1} << 36);
+    } else if (flag == "max-frame") {
+      // protobuf parses at most INT_MAX bytes as one message.
+      config.max_frame_bytes = ParseUnsigned(flag, raw, 16, std::numeric_limits<int32_t>::max());
+    } else if (flag == "allow-origin") {
+      for (const std::string& origin : raw.values) CheckOrigin(flag, raw, origin);
+      config.allow_origins = raw.values;
+    } else if (flag == "threads") {
+      config.threads = static_cast<uint32_t>(ParseUnsigned(flag, raw, 1, 1024));
+      if (config.threads != 1) Fail(flag, raw, "only 1 event-loop thread is supported yet");
+    } else if (flag == "log-level") {
+      std::optional<net::LogLevel> level = net::ParseLogLevel(Single(flag, raw));
+      if (!level) {
+        Fail(flag, raw, "expects debug, info, warn or error, got \"" + Single(flag, raw) + "\"");
+      }
+      config.log_level = *level;
+    }
+  }
+  return config;
+}
+
+const FlagSpec* FindFlag(const std::string& name) {
+  for (const FlagSpec& spec : kFlags) {
+    if (name == spec.name) return &spec;
+  }
+  return nullptr;
+}
+
+// Reads the TOML file into raw strings, so the file and the command line share one
+// validator. Integers are taken as written; socket-mode must be a string, because TOML
+// would read 0660 as decimal.
+void ReadConfigFile(const std::string& path, RawSettings* settings) {
+  toml::value root;
+  try {
+    root = toml::parse(path);
+  } catch (const std::exception& e) {
+    throw BadSetting{"--config: cannot read " + path + ": " + e.what()};
+  }
+  if (!root.is_table()) throw BadSetting{"--config: " + path + " is not a TOML table"};
+  std::string origin = " (in " + path + ")";
+  for (const auto& [key, value] : root.as_table()) {
+    const FlagSpec* spec = FindFlag(key);
+    if (spec == nullptr) throw BadSetting{"--" + key + ": unknown setting" + origin};
+    RawSetting raw{{}, origin};
+    auto scalar = [&](const toml::value& v) {
+      if (v.is_string()) return v.as_string().str;
+      if (v.is_integer() && key != "socket-mode") return std::to_string(v.as_integer());
+      Fail(key, raw,
+           key == "socket-mode" ? "expects an octal string such as \"0660\""
+           : spec->repeatable   ? "expects a string or an array of strings"
+                                : "expects a string or an integer");
+    };
+    if (value.is_array()) {
+      if (!spec->repeatable) Fail(key, raw, "expects one value, not an array");
+      for (const toml::value& item : value.as_array()) {
+        if (!item.is_string()) Fail(key, raw, "expects an array of strings");
+        raw.values.push_back(item.as_string().str);
+      }
+    } else {
+      raw.values.push_back(scalar(value));
+    }
+    (*settings)[key] = std::move(raw);
+  }
+}
+
+}  // namespace
+
+ParseResult ParseCommandLine(int argc, const char* const* argv) {
+  CLI::App cli{
+      "sse-gateway: a TLS HTTP/2 Server-Sent-Events gateway. Publishers write to a Unix "
+      "socket; browsers subscribe at /events/{topic}.",
+      "sse-gateway"};
+  cli.set_version_flag("--version", "sse-gateway " SSEGW_VERSION);
+  std::string config_file;
+  cli.add_option("--config", config_file, "TOML file with the same keys as the flags")
+      ->type_name("FILE.toml");
+
+  std::map<std::string, std::vector<std::string>> given;
+  std::map<std::string, CLI::Option*> options;
+  for (const FlagSpec& spec : kFlags) {
+    CLI::Option* option = cli.add_option(std::string("--") + spec.name, given[spec.name], spec.help)
+                              ->type_name(spec.value_name);
+    // Each occurrence takes exactly one value; repeat the flag for more.
+    option->allow_extra_args(false);
+    if (!spec.repeatable) option->expected(1);
+    options[spec.name] = option;
+  }
+
+  try {
+    cli.parse(argc, argv);
+  } catch (const CLI::CallForHelp&) {
+    return {std::nullopt, 0, cli.help()};
+  } catch (const CLI::CallForVersion& e) {
+    return {std::nullopt, 0, std::string(e.what()) + "\n"};
+  } catch (const CLI::ParseError& e) {
+    return {std::nullopt, 2, std::string("sse-gateway: ") + e.what() + "\n(see --help)\n"};
+  }
+
+  try {
+    RawSettings settings;
+    if (!config_file.empty()) ReadConfigFile(config_file, &settings);
+    for (const FlagSpec& spec : kFlags) {
+      if (options[spec.name]->count() > 0) settings[spec.name] = {given[spec.name], ""};
+    }
+    return {Validate(settings), 0, ""};
+  } catch (const BadSetting& e) {
+    return {std::nullopt, 2, "sse-gateway: " + e.message + "\n"};
+  }
+}
+
+ParseResult ParseArgs(const std::vector<std::string>& args) {
+  std::vector<const char*> argv{"sse-gateway"};
+  for (const std::string& arg : args) argv.push_back(arg.c_str());
+  return ParseCommandLine(static_cast<int>(argv.size()), argv.data());
+}
+
+}  // namespace ssegw::app

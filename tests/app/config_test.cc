@@ -1,0 +1,206 @@
+#include "app/config.h"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <fstream>
+#include <string>
+#include <vector>
+
+namespace ssegw::app {
+namespace {
+
+using ::testing::HasSubstr;
+
+// A TOML file in the test's temporary directory, removed afterwards.
+class TomlFile {
+ public:
+  explicit TomlFile(const std::string& text) {
+    path_ = ::testing::TempDir() + "config_test_" + std::to_string(getpid()) + "_" +
+            std::to_string(counter_++) + ".toml";
+    std::ofstream(path_) << text;
+  }
+  ~TomlFile() { std::remove(path_.c_str()); }
+  const std::string& path() const { return path_; }
+
+ private:
+  static inline int counter_ = 0;
+  std::string path_;
+};
+
+Config MustParse(const std::vector<std::string>& args) {
+  ParseResult result = ParseArgs(args);
+  EXPECT_TRUE(result.config.has_value()) << result.message;
+  return result.config.value_or(Config{});
+}
+
+TEST(ConfigTest, DefaultsAreTheContractTable) {
+  Config config = MustParse({});
+  EXPECT_EQ(config.listen, (Endpoint{"127.0.0.1", 8443}));
+  EXPECT_FALSE(config.listen_plain.has_value());
+  EXPECT_EQ(config.cert, "certs/dev/server.crt");
+  EXPECT_EQ(config.key, "certs/dev/server.key");
+  EXPECT_EQ(config.socket_path, "/tmp/sse-gateway.sock");
+  EXPECT_EQ(config.socket_mode, 0660u);
+  EXPECT_EQ(config.history_events, 10000u);
+  EXPECT_EQ(config.history_bytes, 67108864u);
+  EXPECT_EQ(config.keepalive_s, 15u);
+  EXPECT_EQ(config.retry_ms, 0u);
+  EXPECT_EQ(config.max_stream_age_s, 0u);
+  EXPECT_EQ(config.max_connections, 10000u);
+  EXPECT_EQ(config.max_streams, 1000u);
+  EXPECT_EQ(config.stream_buffer_bytes, 1048576u);
+  EXPECT_EQ(config.max_frame_bytes, 1048576u);
+  EXPECT_TRUE(config.allow_origins.empty());
+  EXPECT_EQ(config.threads, 1u);
+  EXPECT_EQ(config.log_level, net::LogLevel::kInfo);
+}
+
+TEST(ConfigTest, ReadsEveryFlag) {
+  Config config = MustParse({"--listen",
+                             "[::1]:0",
+                             "--cert",
+                             "c.pem",
+                             "--key",
+                             "k.pem",
+                             "--socket",
+                             "/run/gw.sock",
+                             "--socket-mode",
+                             "0600",
+                             "--history",
+                             "5",
+                             "--history-bytes",
+                             "4096",
+                             "--keepalive",
+                             "30",
+                             "--retry",
+                             "2500",
+                             "--max-stream-age",
+                             "600",
+                             "--max-connections",
+                             "7",
+                             "--max-streams",
+                             "9",
+                             "--stream-buffer",
+                             "65536",
+                             "--max-frame",
+                             "1024",
+                             "--allow-origin",
+                             "https://a.example",
+                             "--allow-origin",
+                             "*",
+                             "--threads",
+                             "1",
+                             "--log-level",
+                             "debug"});
+  EXPECT_EQ(config.listen, (Endpoint{"::1", 0}));
+  EXPECT_EQ(config.cert, "c.pem");
+  EXPECT_EQ(config.key, "k.pem");
+  EXPECT_EQ(config.socket_path, "/run/gw.sock");
+  EXPECT_EQ(config.socket_mode, 0600u);
+  EXPECT_EQ(config.history_events, 5u);
+  EXPECT_EQ(config.history_bytes, 4096u);
+  EXPECT_EQ(config.keepalive_s, 30u);
+  EXPECT_EQ(config.retry_ms, 2500u);
+  EXPECT_EQ(config.max_stream_age_s, 600u);
+  EXPECT_EQ(config.max_connections, 7u);
+  EXPECT_EQ(config.max_streams, 9u);
+  EXPECT_EQ(config.stream_buffer_bytes, 65536u);
+  EXPECT_EQ(config.max_frame_bytes, 1024u);
+  EXPECT_EQ(config.allow_origins, (std::vector<std::string>{"https://a.example", "*"}));
+  EXPECT_EQ(config.log_level, net::LogLevel::kDebug);
+}
+
+TEST(ConfigTest, TomlKeysMatchTheFlags) {
+  TomlFile file(R"(
+listen = "0.0.0.0:9443"
+socket-mode = "0640"
+history = 42
+allow-origin = ["https://a.example", "https://b.example"]
+log-level = "warn"
+)");
+  Config config = MustParse({"--config", file.path()});
+  EXPECT_EQ(config.listen, (Endpoint{"0.0.0.0", 9443}));
+  EXPECT_EQ(config.socket_mode, 0640u);
+  EXPECT_EQ(config.history_events, 42u);
+  EXPECT_EQ(config.allow_origins.size(), 2u);
+  EXPECT_EQ(config.log_level, net::LogLevel::kWarn);
+}
+
+TEST(ConfigTest, CommandLineBeatsTheFile) {
+  TomlFile file(
+      "listen = \"0.0.0.0:9443\"\nhistory = 42\nallow-origin = [\"https://a.example\"]\n");
+  Config config = MustParse({"--history", "7", "--config", file.path(), "--allow-origin", "*"});
+  EXPECT_EQ(config.history_events, 7u);                            // flag wins
+  EXPECT_EQ(config.listen, (Endpoint{"0.0.0.0", 9443}));           // file fills the rest
+  EXPECT_EQ(config.allow_origins, std::vector<std::string>{"*"});  // replaced, not merged
+}
+
+struct BadCase {
+  std::vector<std::string> args;
+  std::string flag;  // the message must name it
+};
+
+class BadValueTest : public ::testing::TestWithParam<BadCase> {};
+
+TEST_P(BadValueTest, ExitsTwoNamingTheFlag) {
+  ParseResult result = ParseArgs(GetParam().args);
+  EXPECT_FALSE(result.config.has_value());
+  EXPECT_EQ(result.exit_code, 2);
+  EXPECT_THAT(result.message, HasSubstr(GetParam().flag));
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Flags, BadValueTest,
+    ::testing::Values(
+        BadCase{{"--listen", "8443"}, "--listen"}, BadCase{{"--listen", "host:70000"}, "--listen"},
+        BadCase{{"--listen", "::1:80"}, "--listen"}, BadCase{{"--history", "many"}, "--history"},
+        BadCase{{"--history", "0"}, "--history"},
+        BadCase{{"--history-bytes", "-5"}, "--history-bytes"},
+        BadCase{{"--keepalive", "0"}, "--keepalive"}, BadCase{{"--retry", "1.5"}, "--retry"},
+        BadCase{{"--max-connections", "0"}, "--max-connections"},
+        BadCase{{"--max-streams", "x"}, "--max-streams"},
+        BadCase{{"--stream-buffer", ""}, "--stream-buffer"},
+        BadCase{{"--max-frame", "99999999999"}, "--max-frame"},
+        BadCase{{"--socket-mode", "0899"}, "--socket-mode"},
+        BadCase{{"--socket-mode", "1777"}, "--socket-mode"},
+        BadCase{{"--socket", std::string(200, 's')}, "--socket"},
+        BadCase{{"--allow-origin", "https://a.example/path"}, "--allow-origin"},
+        BadCase{{"--threads", "0"}, "--threads"},
+        BadCase{{"--log-level", "verbose"}, "--log-level"},
+        BadCase{{"--listen-plain", "127.0.0.1:8080"}, "--listen-plain"},
+        BadCase{{"--no-such-flag", "1"}, "--no-such-flag"}, BadCase{{"--history"}, "--history"},
+        BadCase{{"--config", "/nonexistent/sse-gateway.toml"}, "--config"}));
+
+TEST(ConfigTest, BadTomlValuesNameTheKey) {
+  TomlFile unknown("colour = \"blue\"\n");
+  EXPECT_THAT(ParseArgs({"--config", unknown.path()}).message, HasSubstr("--colour"));
+
+  TomlFile wrong_type("history = true\n");
+  ParseResult result = ParseArgs({"--config", wrong_type.path()});
+  EXPECT_EQ(result.exit_code, 2);
+  EXPECT_THAT(result.message, HasSubstr("--history"));
+  EXPECT_THAT(result.message, HasSubstr(wrong_type.path()));
+
+  // TOML would read 0660 as decimal 660, so the mode must be a string.
+  TomlFile integer_mode("socket-mode = 660\n");
+  EXPECT_THAT(ParseArgs({"--config", integer_mode.path()}).message, HasSubstr("--socket-mode"));
+
+  TomlFile syntax("listen = \n");
+  result = ParseArgs({"--config", syntax.path()});
+  EXPECT_EQ(result.exit_code, 2);
+  EXPECT_THAT(result.message, HasSubstr("--config"));
+}
+
+TEST(ConfigTest, HelpAndVersionExitZero) {
+  ParseResult help = ParseArgs({"--help"});
+  EXPECT_EQ(help.exit_code, 0);
+  EXPECT_FALSE(help.config.has_value());
+  EXPECT_THAT(help.message, HasSubstr("--max-stream-age"));
+  EXPECT_EQ(ParseArgs({"--version"}).exit_code, 0);
+}
+
+}  // namespace
+}  // namespace ssegw::app
