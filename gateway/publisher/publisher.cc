@@ -1,0 +1,204 @@
+#include "ssegw/publisher.h"
+
+#include <google/protobuf/io/zero_copy_stream_impl.h>
+#include <google/protobuf/io/zero_copy_stream_impl_lite.h>
+#include <google/protobuf/util/delimited_message_util.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <random>
+#include <thread>
+#include <utility>
+
+#include "ssegw/v1/ssegw.pb.h"
+
+namespace ssegw {
+namespace {
+
+std::string RandomIdPrefix() {
+  std::random_device device;
+  const uint64_t bits = (uint64_t{device()} << 32) | device();
+  static constexpr char kDigits[] = "0123456789abcdefghijklmnopqrstuvwxyz";
+  std::string prefix = "p";
+  for (uint64_t v = bits; v != 0; v /= 36) prefix += kDigits[v % 36];
+  return prefix + "-";
+}
+
+}  // namespace
+
+// One Unix socket connection: blocking writes, delimited replies read with protobuf's
+// own reader.
+class Publisher::Connection {
+ public:
+  static std::unique_ptr<Connection> Open(const std::string& path, std::string* error) {
+    sockaddr_un address{};
+    if (path.size() >= sizeof(address.sun_path)) {
+      *error = "socket path is too long: " + path;
+      return nullptr;
+    }
+    address.sun_family = AF_UNIX;
+    std::memcpy(address.sun_path, path.c_str(), path.size() + 1);
+    const int fd = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    if (fd < 0) {
+      *error = std::string("socket: ") + std::strerror(errno);
+      return nullptr;
+    }
+    if (::connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof(address)) != 0) {
+      *error = "cannot connect to " + path + ": " + std::strerror(errno) +
+               " (is sse-gateway running with --socket " + path + "?)";
+      ::close(fd);
+      return nullptr;
+    }
+    return std::unique_ptr<Connection>(new Connection(fd));
+  }
+
+  ~Connection() { ::close(fd_); }
+
+  bool WriteAll(std::string_view bytes) {
+    while (!bytes.empty()) {
+      const ssize_t n = ::send(fd_, bytes.data(), bytes.size(), MSG_NOSIGNAL);
+      if (n < 0 && errno == EINTR) continue;
+      if (n <= 0) return false;
+      bytes.remove_prefix(static_cast<size_t>(n));
+    }
+    return true;
+  }
+
+  bool ReadReply(v1::PublishReply* reply) {
+    bool clean_eof = false;
+    return google::protobuf::util::ParseDelimitedFromZeroCopyStream(reply, &in_, &clean_eof);
+  }
+
+ private:
+  explicit Connection(int fd) : fd_(fd), in_(fd) {}
+
+  int fd_;
+  google::protobuf::io::FileInputStream in_;
+};
+
+Publisher::Publisher(PublisherOptions options)
+    : options_(std::move(options)), id_prefix_(RandomIdPrefix()) {}
+
+Publisher::~Publisher() = default;
+
+bool Publisher::Connect(std::string* error) {
+  if (connection_) return true;
+  connection_ = Connection::Open(options_.socket_path, error);
+  return connection_ != nullptr;
+}
+
+std::string Publisher::Frame(uint64_t seq, std::vector<PublishEvent>& events) {
+  v1::PublishRequest request;
+  request.set_seq(seq);
+  for (PublishEvent& event : events) {
+    if (event.id.empty()) event.id = id_prefix_ + std::to_string(next_id_++);
+    v1::Event* out = request.add_events();
+    for (std::string& topic : event.topics) out->add_topics(std::move(topic));
+    out->set_id(std::move(event.id));
+    out->set_type(std::move(event.type));
+    out->set_data(std::move(event.data));
+    out->set_retry_ms(event.retry_ms);
+  }
+  std::string frame;
+  {
+    google::protobuf::io::StringOutputStream stream(&frame);
+    google::protobuf::util::SerializeDelimitedToZeroCopyStream(request, &stream);
+  }
+  return frame;
+}
+
+bool Publisher::Reconnect(std::string* error) {
+  auto backoff = options_.reconnect_backoff;
+  for (int attempt = 0; attempt < options_.max_attempts; ++attempt) {
+    if (attempt > 0) {
+      std::this_thread::sleep_for(backoff);
+      backoff *= 2;
+    }
+    connection_ = Connection::Open(options_.socket_path, error);
+    if (!connection_) continue;
+    // Everything unanswered goes again, in order, with the ids it had.
+    bool sent = true;
+    for (const Pending& pending : unanswered_) {
+      if (!connection_->WriteAll(pending.frame)) {
+        sent = false;
+        break;
+      }
+    }
+    if (sent) return true;
+    connection_.reset();
+    *error = "connection lost while resending";
+  }
+  return false;
+}
+
+bool Publisher::SendOrReconnect(const Pending& request) {
+  if (connection_ && connection_->WriteAll(request.frame)) return true;
+  if (connection_) ++reconnects_;
+  std::string error;
+  if (Reconnect(&error)) return true;
+  FailAllPending(error);
+  return false;
+}
+
+void Publisher::FailAllPending(const std::string& error) {
+  for (size_t i = 0; i < unanswered_.size(); ++i) {
+    outcomes_.push_back(PublishOutcome{.accepted = false, .status = -1, .error = error});
+  }
+  unanswered_.clear();
+}
+
+bool Publisher::ReadOneReply() {
+  for (int failures = 0; failures < options_.max_attempts; ++failures) {
+    v1::PublishReply reply;
+    if (connection_ && connection_->ReadReply(&reply)) {
+      // Replies come in request order; seq 0 answers a frame the gateway could not read,
+      // after which it closes the connection.
+      const bool frame_refused = reply.seq() == 0 && unanswered_.front().seq != 0;
+      PublishOutcome outcome;
+      outcome.status = reply.status();
+      outcome.accepted = reply.status() == v1::STATUS_OK && !frame_refused;
+      outcome.ids.assign(reply.ids().begin(), reply.ids().end());
+      outcome.duplicates = reply.duplicates();
+      outcome.error = reply.error();
+      outcomes_.push_back(std::move(outcome));
+      unanswered_.pop_front();
+      if (frame_refused) connection_.reset();
+      return true;
+    }
+    if (connection_) ++reconnects_;
+    connection_.reset();
+    std::string error;
+    if (!Reconnect(&error)) {
+      FailAllPending(error);
+      return false;
+    }
+  }
+  FailAllPending("the gateway closed the connection " + std::to_string(options_.max_attempts) +
+                 " times without replying");
+  return false;
+}
+
+void Publisher::Enqueue(std::vector<PublishEvent> events) {
+  while (unanswered_.size() >= options_.max_in_flight) ReadOneReply();
+  const uint64_t seq = next_seq_++;
+  unanswered_.push_back(Pending{seq, Frame(seq, events)});
+  SendOrReconnect(unanswered_.back());
+}
+
+PublishOutcome Publisher::Publish(std::vector<PublishEvent> events) {
+  Enqueue(std::move(events));
+  while (!unanswered_.empty()) ReadOneReply();
+  PublishOutcome outcome = std::move(outcomes_.back());
+  outcomes_.pop_back();
+  return outcome;
+}
+
+std::vector<PublishOutcome> Publisher::WaitAll() {
+  while (!unanswered_.empty()) ReadOneReply();
+  return std::exchange(outcomes_, {});
+}
+
+}  // namespace ssegw
