@@ -1,0 +1,89 @@
+// BenchConnection: one TLS HTTP/2 client connection of sse-bench holding many
+// never-ending SSE streams, driven by a libevent loop.
+//
+// Start() connects without blocking; the loop then runs the TLS handshake (ALPN must
+// pick h2), sends our SETTINGS with large windows (so flow control never slows the
+// server: nghttp2's automatic WINDOW_UPDATE then goes out only after half a window,
+// i.e. in bulk) and submits every stream's GET at once. Bytes move the way the gateway
+// moves them: decrypted input is gathered into the thread's shared buffer and handed to
+// nghttp2_session_mem_recv in one call; output is gathered from
+// nghttp2_session_mem_send and written with as few SSL_writes as possible. Each DATA
+// chunk goes straight to its stream's SseScanner; nothing is allocated per event.
+//
+// The server certificate is NOT verified: sse-bench is a load tool for loopback and
+// development set-ups with self-signed certificates, not a client to trust a network
+// with.
+//
+// Failures never throw: they are counted in the context's counters, the first one is
+// kept as text, and the connection closes itself. Single-threaded: everything runs on the
+// thread of the ReceiveContext's loop, which must outlive the connection.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "receive_context.h"
+#include "sse_scanner.h"
+
+struct event;
+struct nghttp2_session;
+struct ssl_st;
+
+namespace ssebench {
+
+struct StreamSlot {
+  SseScanner scanner;
+  uint64_t events = 0;
+  uint32_t topic = 0;
+  int16_t status = 0;  // :status once known
+  bool open = false;   // answered 200 and not closed since
+};
+
+class BenchConnection {
+ public:
+  // The connection's streams are `stream_count` consecutive streams of the run starting
+  // at global index `first_stream`; their topics come from the context's Target.
+  BenchConnection(ReceiveContext& context, size_t first_stream, size_t stream_count);
+  ~BenchConnection();
+  BenchConnection(const BenchConnection&) = delete;
+  BenchConnection& operator=(const BenchConnection&) = delete;
+
+  void Start();
+  // Sends GOAWAY (best effort) and releases the socket, TLS and nghttp2 state. The
+  // stream results stay readable.
+  void Shutdown();
+
+  const std::vector<StreamSlot>& streams() const { return streams_; }
+
+ private:
+  friend struct ConnectionCallbacks;
+  enum class State { kIdle, kConnecting, kHandshaking, kOpen, kClosed };
+
+  void HandleSocketEvent(short what);
+  void FinishConnect();
+  void ContinueHandshake();
+  bool StartSession();
+  void ReadAll();
+  void Flush();
+  void WaitForWritable();
+  void Fail(std::string reason);
+  void Close();
+  StreamSlot* Slot(int32_t stream_id);
+
+  ReceiveContext& context_;
+  size_t first_stream_;
+  std::vector<StreamSlot> streams_;
+  State state_ = State::kIdle;
+  int fd_ = -1;
+  ssl_st* ssl_ = nullptr;
+  nghttp2_session* session_ = nullptr;
+  event* read_event_ = nullptr;   // persistent while the socket is open
+  event* write_event_ = nullptr;  // added only while a write (or connect) waits
+  std::string output_;            // bytes from nghttp2 not yet taken by SSL_write
+  size_t output_offset_ = 0;
+  size_t retry_length_ = 0;  // after SSL_ERROR_WANT_WRITE, the length to retry with
+};
+
+}  // namespace ssebench

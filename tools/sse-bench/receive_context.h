@@ -1,0 +1,66 @@
+// ReceiveContext: what every connection on one receive thread shares — the event loop,
+// the TLS context, the read buffer, the counters and the latency histogram.
+//
+// Owned by its Receiver and used only on that receiver's thread, except `counters` and
+// `histogram`, which other threads read (see counter.h and histogram.h), and
+// `record_from_ns`, which the main thread sets.
+#pragma once
+
+#include <sys/socket.h>
+
+#include <atomic>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "counter.h"
+#include "histogram.h"
+#include "target.h"
+
+struct event_base;
+struct ssl_ctx_st;
+
+namespace ssebench {
+
+struct ReceiverCounters {
+  Counter events;              // SSE events received (every stream, whole run)
+  Counter data_bytes;          // DATA payload bytes received
+  Counter streams_open;        // streams with a 200 response, not closed since
+  Counter streams_failed;      // streams answered with another status
+  Counter streams_closed;      // open streams the server ended or reset during the run
+  Counter connections_up;      // connections whose TLS handshake and ALPN h2 succeeded
+  Counter connections_failed;  // connections that failed to connect or broke later
+  Counter goaways;             // GOAWAY frames received
+};
+
+struct ReceiveContext {
+  event_base* base = nullptr;
+  ssl_ctx_st* ssl_ctx = nullptr;
+  const Target* target = nullptr;
+  sockaddr_storage address{};
+  socklen_t address_length = 0;
+  int32_t stream_window = 0;  // SETTINGS_INITIAL_WINDOW_SIZE we announce
+  int32_t connection_window = 0;
+
+  // One buffer for the whole thread: a connection fills it with decrypted bytes and
+  // hands them to nghttp2 in one call before the next connection runs.
+  std::vector<char> read_buffer;
+
+  ReceiverCounters counters;
+  LatencyHistogram histogram;
+  // Stamps older than this are counted but not recorded in the histogram (warm-up).
+  const std::atomic<uint64_t>* record_from_ns = nullptr;
+
+  // Set for the duration of one nghttp2 receive call, read by the data callback.
+  uint64_t batch_now_ns = 0;
+  uint64_t batch_record_from_ns = 0;
+  uint64_t batch_events = 0;
+
+  bool stopping = false;    // streams closing now are our doing, not the server's
+  std::string first_error;  // the first failure seen on this thread, for the report
+  void NoteError(std::string message) {
+    if (first_error.empty()) first_error = std::move(message);
+  }
+};
+
+}  // namespace ssebench

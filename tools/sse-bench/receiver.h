@@ -1,0 +1,63 @@
+// Receiver: one thread running one libevent loop over a share of sse-bench's
+// connections.
+//
+// Start() spawns the thread, which opens its connections and runs until Stop(); then it
+// sends GOAWAY on every connection, releases them and exits. While it runs, other threads
+// may read counters() and histogram() (single-writer values, see counter.h). Once Join()
+// has returned, streams() and first_error() are stable and may be read by anyone.
+#pragma once
+
+#include <atomic>
+#include <functional>
+#include <memory>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "bench_connection.h"
+#include "receive_context.h"
+
+namespace ssebench {
+
+struct ReceiverConfig {
+  const Target* target = nullptr;
+  ssl_ctx_st* ssl_ctx = nullptr;
+  sockaddr_storage address{};
+  socklen_t address_length = 0;
+  int32_t stream_window = 16 << 20;
+  int32_t connection_window = 1 << 30;
+  size_t read_buffer_bytes = 256 * 1024;
+  const std::atomic<uint64_t>* record_from_ns = nullptr;
+  size_t streams_per_connection = 1;
+  std::vector<size_t> connections;  // global indices of the connections this thread runs
+};
+
+class Receiver {
+ public:
+  explicit Receiver(ReceiverConfig config);
+  ~Receiver();
+  Receiver(const Receiver&) = delete;
+  Receiver& operator=(const Receiver&) = delete;
+
+  void Start();
+  void Stop() { stop_.store(true, std::memory_order_relaxed); }
+  void Join();
+
+  const ReceiverCounters& counters() const { return context_.counters; }
+  const LatencyHistogram& histogram() const { return context_.histogram; }
+
+  // After Join(): every stream of this thread, and the first failure it saw (if any).
+  void ForEachStream(const std::function<void(const StreamSlot&)>& visit) const;
+  const std::string& first_error() const { return context_.first_error; }
+
+ private:
+  void Run();
+
+  ReceiverConfig config_;
+  ReceiveContext context_;
+  std::vector<std::unique_ptr<BenchConnection>> connections_;
+  std::atomic<bool> stop_{false};
+  std::thread thread_;
+};
+
+}  // namespace ssebench

@@ -1,0 +1,138 @@
+// sse-publish: publish Server-Sent Events to sse-gateway from the shell.
+//
+// Exit status: 0 accepted (ids on stdout, one per line), 1 rejected by the gateway (its
+// reason on stderr), 2 bad usage, 3 the gateway could not be reached or stopped
+// answering.
+#include <poll.h>
+#include <unistd.h>
+
+#include <CLI/CLI.hpp>
+#include <algorithm>
+#include <cstdio>
+#include <fstream>
+#include <iostream>
+#include <iterator>
+#include <string>
+#include <vector>
+
+#include "ssegw/publisher.h"
+
+namespace {
+
+enum ExitCode { kAccepted = 0, kRejected = 1, kUsage = 2, kUnreachable = 3 };
+
+struct Flags {
+  std::string socket = "/tmp/sse-gateway.sock";
+  std::vector<std::string> topics;
+  std::string type;
+  std::string id;
+  uint32_t retry_ms = 0;
+  std::string data;
+  std::string data_file;
+  bool lines = false;
+  size_t batch = 256;
+};
+
+// Prints what the gateway said about each request; returns the worst exit code.
+int Report(const std::vector<ssegw::PublishOutcome>& outcomes) {
+  int code = kAccepted;
+  for (const auto& outcome : outcomes) {
+    if (outcome.accepted) {
+      for (const auto& id : outcome.ids) std::cout << id << '\n';
+      continue;
+    }
+    if (outcome.status < 0) {
+      std::cerr << "sse-publish: " << outcome.error << '\n';
+      code = kUnreachable;
+    } else {
+      std::cerr << "sse-publish: rejected: " << outcome.error << '\n';
+      if (code == kAccepted) code = kRejected;
+    }
+  }
+  std::cout.flush();
+  return code;
+}
+
+// True when another line can be read without waiting: buffered in std::cin, or already
+// in the pipe.
+bool MoreInputReady() {
+  if (std::cin.rdbuf()->in_avail() > 0) return true;
+  pollfd pfd{STDIN_FILENO, POLLIN, 0};
+  return ::poll(&pfd, 1, 0) > 0;
+}
+
+// Every stdin line is one event. Lines are batched while more input is already waiting
+// and sent as soon as stdin goes quiet, so `tail -F` output is published promptly.
+int PublishLines(ssegw::Publisher& publisher, const Flags& flags) {
+  std::ios::sync_with_stdio(false);  // gives std::cin its own buffer, so in_avail() works
+  int code = kAccepted;
+  std::vector<ssegw::PublishEvent> batch;
+  std::string line;
+  while (std::getline(std::cin, line)) {
+    if (!line.empty() && line.back() == '\r') line.pop_back();
+    batch.push_back(
+        {.topics = flags.topics, .data = line, .type = flags.type, .retry_ms = flags.retry_ms});
+    const bool quiet = !MoreInputReady();
+    if (batch.size() >= flags.batch || quiet) {
+      publisher.Enqueue(std::move(batch));
+      batch.clear();
+    }
+    if (quiet) code = std::max(code, Report(publisher.WaitAll()));
+  }
+  if (!batch.empty()) publisher.Enqueue(std::move(batch));
+  return std::max(code, Report(publisher.WaitAll()));
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  Flags flags;
+  CLI::App app{"Publish Server-Sent Events to sse-gateway through its Unix socket.", "sse-publish"};
+  app.add_option("--socket", flags.socket, "the gateway's publish socket")->capture_default_str();
+  app.add_option("--topic", flags.topics, "topic to publish to (repeatable)")->required();
+  app.add_option("--type", flags.type, "SSE event type (default: message)");
+  app.add_option("--id", flags.id, "event id (default: assigned)");
+  app.add_option("--retry", flags.retry_ms, "send a retry: field with this many milliseconds");
+  auto* data = app.add_option("--data", flags.data, "the event's data");
+  auto* file = app.add_option("--data-file", flags.data_file, "read the event's data from FILE")
+                   ->check(CLI::ExistingFile);
+  auto* lines = app.add_flag("--lines", flags.lines, "publish every stdin line as one event");
+  app.add_option("--batch", flags.batch, "with --lines: most events per request")
+      ->check(CLI::PositiveNumber)
+      ->capture_default_str();
+  data->excludes(file, lines);
+  file->excludes(lines);
+  lines->excludes("--id");
+  try {
+    app.parse(argc, argv);
+    if (data->count() + file->count() + lines->count() == 0) {
+      throw CLI::RequiredError("one of --data, --data-file or --lines");
+    }
+  } catch (const CLI::ParseError& e) {
+    const int code = app.exit(e);
+    return code == 0 ? 0 : kUsage;
+  }
+
+  ssegw::Publisher publisher({.socket_path = flags.socket, .max_attempts = 3});
+  std::string error;
+  if (!publisher.Connect(&error)) {
+    std::cerr << "sse-publish: " << error << '\n';
+    return kUnreachable;
+  }
+  if (flags.lines) return PublishLines(publisher, flags);
+
+  if (file->count() > 0) {
+    std::ifstream in(flags.data_file, std::ios::binary);
+    if (!in.is_open()) {
+      std::cerr << "sse-publish: cannot read " << flags.data_file << '\n';
+      return kUsage;
+    }
+    flags.data.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+  }
+  ssegw::PublishEvent event{.topics = flags.topics,
+                            .data = flags.data,
+                            .id = flags.id,
+                            .type = flags.type,
+                            .retry_ms = flags.retry_ms};
+  return Report({publisher.Publish({std::move(event)})});
+}
