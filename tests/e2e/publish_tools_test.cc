@@ -1,0 +1,126 @@
+// sse-publish and the Python example against the real gateway: exit codes, what they
+// print, and the events subscribers receive.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <cstdio>
+#include <fstream>
+
+#include "e2e_support.h"
+#include "testutil/command.h"
+
+namespace ssegw::testing {
+namespace {
+
+using ::testing::ElementsAre;
+using ::testing::HasSubstr;
+using ::testing::MatchesRegex;
+
+class PublishToolsTest : public GatewayTest {
+ protected:
+  void SetUp() override {
+    StartGateway();
+    client_ = Connect();
+    ASSERT_TRUE(client_);
+  }
+
+  StreamState* Subscribe(const std::string& path) {
+    StreamState* s = client_->stream(client_->Get(path));
+    EXPECT_TRUE(client_->RunUntil([&] { return s->headers_received; }, kWait));
+    return s;
+  }
+
+  CommandResult Publish(std::vector<std::string> args, const std::string& input = "") {
+    args.insert(args.begin(), {SSEGW_PUBLISH_BIN, "--socket", gateway().socket_path()});
+    return RunCommand(args, input);
+  }
+
+  CommandResult PublishPython(std::vector<std::string> args) {
+    args.insert(args.begin(),
+                {"/usr/bin/python3", SSEGW_PYTHON_EXAMPLE, "--socket", gateway().socket_path()});
+    return RunCommand(args);
+  }
+
+  std::unique_ptr<H2Client> client_;
+};
+
+TEST_F(PublishToolsTest, SsePublishPrintsTheIdAndExitsZero) {
+  StreamState* s = Subscribe("/events/cli");
+  const CommandResult assigned = Publish({"--topic", "cli", "--data", "hello"});
+  EXPECT_EQ(assigned.exit_code, 0) << assigned.err;
+  EXPECT_THAT(assigned.out, MatchesRegex("[a-z0-9-]+\n"));
+  const CommandResult chosen =
+      Publish({"--topic", "cli", "--id", "my-id", "--type", "greeting", "--data", "again"});
+  EXPECT_EQ(chosen.exit_code, 0) << chosen.err;
+  EXPECT_EQ(chosen.out, "my-id\n");
+
+  ASSERT_TRUE(WaitForEvents(*client_, s, 2));
+  EXPECT_EQ(s->events[0].data, "hello");
+  EXPECT_EQ(s->events[0].last_event_id + "\n", assigned.out);
+  EXPECT_EQ(s->events[1].type, "greeting");
+  EXPECT_EQ(s->events[1].last_event_id, "my-id");
+}
+
+TEST_F(PublishToolsTest, SsePublishRejectionExitsOneWithTheReason) {
+  const CommandResult r = Publish({"--topic", "bad topic", "--data", "x"});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_EQ(r.out, "");
+  EXPECT_THAT(r.err, HasSubstr("rejected: event 0: topic may hold only"));
+}
+
+TEST_F(PublishToolsTest, SsePublishWithoutAGatewayExitsThree) {
+  const CommandResult r = RunCommand(
+      {SSEGW_PUBLISH_BIN, "--socket", "/nonexistent/gw.sock", "--topic", "a", "--data", "x"});
+  EXPECT_EQ(r.exit_code, 3);
+  EXPECT_THAT(r.err, HasSubstr("cannot connect to /nonexistent/gw.sock"));
+}
+
+TEST_F(PublishToolsTest, SsePublishBadUsageExitsTwo) {
+  EXPECT_EQ(Publish({"--topic", "a"}).exit_code, 2);                            // no data
+  EXPECT_EQ(Publish({"--data", "x"}).exit_code, 2);                             // no topic
+  EXPECT_EQ(Publish({"--topic", "a", "--data", "x", "--lines"}).exit_code, 2);  // both
+  EXPECT_EQ(Publish({"--topic", "a", "--retry", "soon", "--data", "x"}).exit_code, 2);
+}
+
+TEST_F(PublishToolsTest, SsePublishLinesPublishesEveryLineInOrder) {
+  StreamState* s = Subscribe("/events/log");
+  std::string input;
+  for (int i = 0; i < 1000; ++i) input += "line " + std::to_string(i) + "\n";
+  const CommandResult r = Publish({"--topic", "log", "--lines"}, input);
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(std::count(r.out.begin(), r.out.end(), '\n'), 1000);
+  ASSERT_TRUE(WaitForEvents(*client_, s, 1000, kLongWait));
+  ASSERT_EQ(s->events.size(), 1000u);
+  for (int i = 0; i < 1000; ++i) EXPECT_EQ(s->events[i].data, "line " + std::to_string(i));
+}
+
+TEST_F(PublishToolsTest, SsePublishDataFileKeepsItsLines) {
+  StreamState* s = Subscribe("/events/file");
+  const std::string path = gateway().socket_path() + ".data";
+  std::ofstream(path) << "first\r\nsecond\n";
+  const CommandResult r = Publish({"--topic", "file", "--data-file", path});
+  std::remove(path.c_str());
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  ASSERT_TRUE(WaitForEvents(*client_, s, 1));
+  EXPECT_EQ(s->events[0].data, "first\nsecond\n");
+}
+
+TEST_F(PublishToolsTest, PythonExamplePublishes) {
+  StreamState* s = Subscribe("/events/py");
+  const CommandResult r = PublishPython({"--topic", "py", "--id", "py-1", "--data", "from python"});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(r.out, "py-1\n");
+  ASSERT_TRUE(WaitForEvents(*client_, s, 1));
+  EXPECT_EQ(s->events[0].data, "from python");
+  EXPECT_EQ(s->events[0].last_event_id, "py-1");
+}
+
+TEST_F(PublishToolsTest, PythonExampleReportsRejection) {
+  const CommandResult r = PublishPython({"--topic", "py", "--id", "a\nb", "--data", "x"});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_THAT(r.err, HasSubstr("STATUS_INVALID_ARGUMENT"));
+  EXPECT_THAT(r.err, HasSubstr("CR, LF or NUL"));
+}
+
+}  // namespace
+}  // namespace ssegw::testing

@@ -1,0 +1,137 @@
+// sse-bench against the real gateway: it must open every stream, publish, and count
+// exactly events published × streams, with no errors, and say so in its JSON line.
+#include <gtest/gtest.h>
+
+#include <optional>
+#include <regex>
+#include <string>
+#include <vector>
+
+#include "testutil/command.h"
+#include "testutil/gateway_process.h"
+
+namespace ssegw::testing {
+namespace {
+
+struct BenchRun {
+  int exit_code = -1;
+  std::string json;      // the last stdout line
+  std::string output;    // stdout and stderr, for failure messages
+  std::string progress;  // stderr
+};
+
+// The number after "key": in the JSON line (nested keys included); nullopt if absent.
+std::optional<double> Field(const std::string& json, const std::string& key) {
+  const std::regex pattern("\"" + key + "\":(-?[0-9.]+)");
+  std::smatch match;
+  if (!std::regex_search(json, match, pattern)) return std::nullopt;
+  return std::stod(match[1]);
+}
+
+class SseBenchTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    std::string error;
+    const auto cert = MakeTestCertificate(SSEGW_GEN_DEV_CERT, &error);
+    ASSERT_TRUE(cert) << error;
+    gateway_ = std::make_unique<GatewayProcess>(
+        GatewayConfig{.binary = SSEGW_GATEWAY_BIN, .certificate = *cert});
+    ASSERT_TRUE(gateway_->Start(&error)) << error;
+  }
+
+  void TearDown() override {
+    if (HasFailure()) std::cerr << "---- gateway stderr:\n" << gateway_->Stderr() << "----\n";
+  }
+
+  std::string Url(const std::string& topic) const {
+    return "https://127.0.0.1:" + std::to_string(gateway_->port()) + "/events/" + topic;
+  }
+
+  // Runs sse-bench with `args`; its JSON line is the last line of stdout.
+  static BenchRun Run(const std::vector<std::string>& args) {
+    std::vector<std::string> argv = {SSEGW_BENCH_BIN};
+    argv.insert(argv.end(), args.begin(), args.end());
+    const CommandResult result = RunCommand(argv);
+    BenchRun run;
+    run.exit_code = result.exit_code;
+    run.output = result.out + result.err;
+    run.progress = result.err;
+    const size_t end = result.out.find_last_not_of('\n');
+    if (end != std::string::npos) {
+      const size_t start = result.out.rfind('\n', end);
+      run.json = result.out.substr(start == std::string::npos ? 0 : start + 1,
+                                   end - (start == std::string::npos ? 0 : start + 1) + 1);
+    }
+    return run;
+  }
+
+  void ExpectCleanCounts(const BenchRun& run, double streams) {
+    SCOPED_TRACE(run.output);
+    EXPECT_EQ(run.exit_code, 0);
+    ASSERT_TRUE(Field(run.json, "events_published"));
+    const double published = *Field(run.json, "events_published");
+    EXPECT_GT(published, 0);
+    EXPECT_EQ(Field(run.json, "events_sent"), published);
+    EXPECT_EQ(Field(run.json, "streams_open"), streams);
+    EXPECT_EQ(Field(run.json, "expected_deliveries"), published * streams);
+    EXPECT_EQ(Field(run.json, "events_received"), published * streams);
+    EXPECT_EQ(Field(run.json, "lost"), 0);
+    EXPECT_EQ(Field(run.json, "errors"), 0);
+    EXPECT_GT(*Field(run.json, "deliveries_per_s"), 0);
+    EXPECT_GT(*Field(run.json, "samples"), 0);  // latency samples
+    EXPECT_GT(*Field(run.json, "p99"), 0);
+    EXPECT_GE(*Field(run.json, "max"), *Field(run.json, "p99"));
+    EXPECT_TRUE(Field(run.json, "cpu_ns_per_delivery"));
+  }
+
+  std::unique_ptr<GatewayProcess> gateway_;
+};
+
+TEST_F(SseBenchTest, OneTopicEveryStreamGetsEveryEvent) {
+  const BenchRun run =
+      Run({"--url", Url("bench"), "--connections", "4", "--streams", "25", "--duration", "3",
+           "--publish-rate", "50", "--payload", "100", "--socket", gateway_->socket_path()});
+  ExpectCleanCounts(run, 100);
+  EXPECT_NEAR(*Field(run.json, "events_published"), 150, 5);
+}
+
+TEST_F(SseBenchTest, ManyTopicsTwoThreadsBatchedPublishing) {
+  // 100 streams on 10 topics; events spread over the topics, 5 per publish request.
+  const BenchRun run = Run({"--url",      Url("spread"), "--connections",  "4",
+                            "--streams",  "25",          "--topics",       "10",
+                            "--threads",  "2",           "--duration",     "2",
+                            "--warmup",   "1",           "--publish-rate", "200",
+                            "--batch",    "5",           "--socket",       gateway_->socket_path(),
+                            "--json-only"});
+  // Each event reaches the 10 streams of its topic: published × 10, not × 100.
+  SCOPED_TRACE(run.output);
+  EXPECT_EQ(run.exit_code, 0);
+  const double published = Field(run.json, "events_published").value_or(0);
+  EXPECT_GT(published, 0);
+  EXPECT_EQ(Field(run.json, "events_received"), published * 10);
+  EXPECT_EQ(Field(run.json, "lost"), 0);
+  EXPECT_EQ(Field(run.json, "errors"), 0);
+  EXPECT_EQ(run.progress, "");  // --json-only: no progress lines
+}
+
+TEST_F(SseBenchTest, ListenOnlyHoldsStreams) {
+  const BenchRun run =
+      Run({"--url", Url("quiet"), "--connections", "2", "--streams", "10", "--duration", "1"});
+  SCOPED_TRACE(run.output);
+  EXPECT_EQ(run.exit_code, 0);
+  EXPECT_EQ(Field(run.json, "streams_open"), 20);
+  EXPECT_EQ(Field(run.json, "events_received"), 0);
+  EXPECT_EQ(Field(run.json, "errors"), 0);
+}
+
+TEST_F(SseBenchTest, ReportsAMissingSocketAndBadFlags) {
+  EXPECT_EQ(Run({"--url", Url("x"), "--duration", "1", "--publish-rate", "10", "--socket",
+                 "/nonexistent/sse.sock"})
+                .exit_code,
+            1);
+  EXPECT_EQ(Run({"--url", Url("x"), "--connections", "many"}).exit_code, 2);
+  EXPECT_EQ(Run({"--url", "http://127.0.0.1:1/events/x"}).exit_code, 2);
+}
+
+}  // namespace
+}  // namespace ssegw::testing
