@@ -129,9 +129,10 @@ TEST_F(SlowConsumerTest, SlowStreamKeepsGatewayMemoryBounded) {
   EXPECT_FALSE(fast->closed);
   // 20 MB went through; an unbounded queue on the slow stream would hold all of it.
   // (Under ASan, freed memory sits in its quarantine, so RSS says nothing there.)
-  if (!kSanitizedBuild)
+  if (!kSanitizedBuild) {
     EXPECT_LT(rss_after - rss_before, 10 * 1024)
         << "RSS grew from " << rss_before << " KiB to " << rss_after << " KiB";
+  }
   client->ResumeStream(slow->id);
   ASSERT_TRUE(client->RunUntil([&] { return slow->closed; }, kWait));
   EXPECT_TRUE(slow->end_stream_received);
@@ -206,9 +207,10 @@ TEST_F(SlowConsumerTest, StalledConnectionKeepsGatewayMemoryBounded) {
   RecordProperty("rss_after_kib", std::to_string(rss_after));
   const size_t total = static_cast<size_t>(published);
   EXPECT_EQ(fast->events.size(), total);
-  if (!kSanitizedBuild)
+  if (!kSanitizedBuild) {
     EXPECT_LT(rss_after - rss_before, 16 * 1024)
         << "RSS grew from " << rss_before << " KiB to " << rss_after << " KiB";
+  }
 
   // Once the peer reads again, both its streams end cleanly after their backlog.
   stalled->SetReading(true);
