@@ -42,7 +42,7 @@ void PublishDecoder::Append(std::string_view bytes) {
   buffer_.append(bytes);
 }
 
-PublishDecoder::Outcome PublishDecoder::Next(internal::IngestRequest* request) {
+PublishDecoder::Outcome PublishDecoder::Next(google::protobuf::MessageLite* request) {
   if (failed_) return Outcome::kError;
   const auto* data = reinterpret_cast<const uint8_t*>(buffer_.data()) + begin_;
   const size_t available = buffer_.size() - begin_;

@@ -2,9 +2,10 @@
 // varint length followed by that many bytes of message.
 //
 // PublishDecoder turns a byte stream, arriving in pieces of any size, into
-// ssegw.internal.IngestRequest messages. It copies appended bytes into one internal
-// buffer that it owns and parses each frame straight out of it; the buffer is compacted
-// only when the consumed prefix outweighs the rest or a reallocation is due anyway, so
+// ssegw.internal.IngestRequest messages (the gateway's side) or any other message type
+// (a publisher reading PublishReply frames uses the same decoder). It copies appended bytes into
+// one internal buffer that it owns and parses each frame straight out of it; the buffer is
+// compacted only when the consumed prefix outweighs the rest or a reallocation is due anyway, so
 // steady-state decoding allocates nothing when the caller reuses one request object.
 // "Need more bytes" (kNeedMore) is never an error: it only means the next frame is
 // incomplete. Errors are final: after the first kError the decoder drops further input
@@ -53,7 +54,7 @@ class PublishDecoder {
   // are cleared first; reuse one object so its storage is recycled).
   // kNeedMore: no complete frame is buffered yet; `*request` is left untouched.
   // kError: the stream is corrupt; see error(). Sticky. `*request` is then unspecified.
-  Outcome Next(internal::IngestRequest* request);
+  Outcome Next(google::protobuf::MessageLite* request);
 
   // Why Next returned kError: kVarintTooLong, kVarintOverflow, kFrameTooLarge or
   // kUnparseableMessage. Only meaningful after Next has returned kError.

@@ -1,8 +1,6 @@
 #include "ssegw/publisher.h"
 
-#include <google/protobuf/io/zero_copy_stream_impl.h>
-#include <google/protobuf/io/zero_copy_stream_impl_lite.h>
-#include <google/protobuf/util/delimited_message_util.h>
+#include <poll.h>
 #include <sys/socket.h>
 #include <sys/un.h>
 #include <unistd.h>
@@ -13,10 +11,14 @@
 #include <thread>
 #include <utility>
 
+#include "core/publish_codec.h"
 #include "ssegw/v1/ssegw.pb.h"
 
 namespace ssegw {
 namespace {
+
+// A reply holds one id per event; no sane request makes one larger than this.
+constexpr size_t kMaxReplyBytes = 64 * 1024 * 1024;
 
 std::string RandomIdPrefix() {
   std::random_device device;
@@ -29,8 +31,9 @@ std::string RandomIdPrefix() {
 
 }  // namespace
 
-// One Unix socket connection: blocking writes, delimited replies read with protobuf's
-// own reader.
+// One Unix socket connection. The gateway stops reading from a publisher whose replies
+// pile up unread, so a writer that only waits for its write to finish could wait
+// forever: while a write is blocked, replies that arrive are taken in and kept.
 class Publisher::Connection {
  public:
   static std::unique_ptr<Connection> Open(const std::string& path, std::string* error) {
@@ -59,24 +62,53 @@ class Publisher::Connection {
 
   bool WriteAll(std::string_view bytes) {
     while (!bytes.empty()) {
-      const ssize_t n = ::send(fd_, bytes.data(), bytes.size(), MSG_NOSIGNAL);
-      if (n < 0 && errno == EINTR) continue;
-      if (n <= 0) return false;
-      bytes.remove_prefix(static_cast<size_t>(n));
+      const ssize_t n = ::send(fd_, bytes.data(), bytes.size(), MSG_NOSIGNAL | MSG_DONTWAIT);
+      if (n > 0) {
+        bytes.remove_prefix(static_cast<size_t>(n));
+      } else if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+        if (!Wait(/*writable=*/true)) return false;
+      } else if (n < 0 && errno != EINTR) {
+        return false;
+      }
     }
     return true;
   }
 
+  // The next reply, waiting for it. false: the connection is gone (or sent garbage).
   bool ReadReply(v1::PublishReply* reply) {
-    bool clean_eof = false;
-    return google::protobuf::util::ParseDelimitedFromZeroCopyStream(reply, &in_, &clean_eof);
+    while (replies_.empty()) {
+      if (!Wait(/*writable=*/false)) return false;
+    }
+    *reply = std::move(replies_.front());
+    replies_.pop_front();
+    return true;
   }
 
  private:
-  explicit Connection(int fd) : fd_(fd), in_(fd) {}
+  explicit Connection(int fd) : fd_(fd) {}
+
+  // Waits until the socket is readable (or also writable) and takes in what arrived.
+  bool Wait(bool writable) {
+    pollfd p{fd_, static_cast<short>(POLLIN | (writable ? POLLOUT : 0)), 0};
+    if (::poll(&p, 1, -1) < 0) return errno == EINTR;
+    if ((p.revents & (POLLIN | POLLHUP | POLLERR)) == 0) return true;
+    char buffer[64 * 1024];
+    const ssize_t n = ::recv(fd_, buffer, sizeof(buffer), MSG_DONTWAIT);
+    if (n < 0) return errno == EAGAIN || errno == EINTR;
+    if (n == 0) return false;
+    decoder_.Append(std::string_view(buffer, static_cast<size_t>(n)));
+    for (;;) {
+      v1::PublishReply reply;
+      const PublishDecoder::Outcome outcome = decoder_.Next(&reply);
+      if (outcome == PublishDecoder::Outcome::kNeedMore) return true;
+      if (outcome == PublishDecoder::Outcome::kError) return false;
+      replies_.push_back(std::move(reply));
+    }
+  }
 
   int fd_;
-  google::protobuf::io::FileInputStream in_;
+  PublishDecoder decoder_{kMaxReplyBytes};
+  std::deque<v1::PublishReply> replies_;
 };
 
 Publisher::Publisher(PublisherOptions options)
@@ -103,10 +135,7 @@ std::string Publisher::Frame(uint64_t seq, std::vector<PublishEvent>& events) {
     out->set_retry_ms(event.retry_ms);
   }
   std::string frame;
-  {
-    google::protobuf::io::StringOutputStream stream(&frame);
-    google::protobuf::util::SerializeDelimitedToZeroCopyStream(request, &stream);
-  }
+  AppendDelimited(request, &frame);
   return frame;
 }
 

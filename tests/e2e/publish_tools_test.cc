@@ -94,6 +94,30 @@ TEST_F(PublishToolsTest, SsePublishLinesPublishesEveryLineInOrder) {
   for (int i = 0; i < 1000; ++i) EXPECT_EQ(s->events[i].data, "line " + std::to_string(i));
 }
 
+TEST_F(PublishToolsTest, SsePublishLinesDoesNotStallOnALongInput) {
+  // Far more replies than the gateway lets a publisher leave unread: the tool must read
+  // them while it is still writing.
+  std::string input;
+  const std::string padding(90, 'x');
+  for (int i = 0; i < 100000; ++i) input += std::to_string(i) + padding + "\n";
+  const CommandResult r = Publish({"--topic", "bulk", "--lines"}, input);
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(std::count(r.out.begin(), r.out.end(), '\n'), 100000);
+}
+
+TEST_F(PublishToolsTest, SsePublishLinesSkipsOnlyTheLineThatIsNotUtf8) {
+  StreamState* s = Subscribe("/events/mixed");
+  const CommandResult r =
+      Publish({"--topic", "mixed", "--lines"}, "good1\ngood2\n\xff\xfe bad\ngood3\n");
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_EQ(std::count(r.out.begin(), r.out.end(), '\n'), 3);
+  EXPECT_THAT(r.err, HasSubstr("line 3 is not valid UTF-8"));
+  ASSERT_TRUE(WaitForEvents(*client_, s, 3));
+  std::vector<std::string> data;
+  for (const auto& e : s->events) data.push_back(e.data);
+  EXPECT_THAT(data, ElementsAre("good1", "good2", "good3"));
+}
+
 TEST_F(PublishToolsTest, SsePublishDataFileKeepsItsLines) {
   StreamState* s = Subscribe("/events/file");
   const std::string path = gateway().socket_path() + ".data";

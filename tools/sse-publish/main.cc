@@ -1,8 +1,8 @@
 // sse-publish: publish Server-Sent Events to sse-gateway from the shell.
 //
 // Exit status: 0 accepted (ids on stdout, one per line), 1 rejected by the gateway (its
-// reason on stderr), 2 bad usage, 3 the gateway could not be reached or stopped
-// answering.
+// reason on stderr) or, with --lines, a line that is not UTF-8 (skipped, the rest sent), 2 bad
+// usage, 3 the gateway could not be reached or stopped answering.
 #include <poll.h>
 #include <unistd.h>
 
@@ -15,6 +15,7 @@
 #include <string>
 #include <vector>
 
+#include "core/utf8.h"
 #include "ssegw/publisher.h"
 
 namespace {
@@ -68,8 +69,15 @@ int PublishLines(ssegw::Publisher& publisher, const Flags& flags) {
   int code = kAccepted;
   std::vector<ssegw::PublishEvent> batch;
   std::string line;
-  while (std::getline(std::cin, line)) {
+  for (uint64_t number = 1; std::getline(std::cin, line); ++number) {
     if (!line.empty() && line.back() == '\r') line.pop_back();
+    // A request is accepted or rejected as a whole: one bad line must not sink the good
+    // lines batched with it.
+    if (!ssegw::IsValidUtf8(line)) {
+      std::cerr << "sse-publish: line " << number << " is not valid UTF-8; not published\n";
+      code = std::max(code, static_cast<int>(kRejected));
+      continue;
+    }
     batch.push_back(
         {.topics = flags.topics, .data = line, .type = flags.type, .retry_ms = flags.retry_ms});
     const bool quiet = !MoreInputReady();
