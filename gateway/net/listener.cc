@@ -14,8 +14,6 @@
 namespace ssegw::net {
 namespace {
 
-// Enough to drain a burst without letting accepting starve everything else in a turn.
-constexpr int kMaxAcceptsPerTurn = 64;
 constexpr int kBacklog = 1024;
 
 std::string Describe(const std::string& host, uint16_t port) {
@@ -62,57 +60,29 @@ std::unique_ptr<TcpListener> TcpListener::Open(EventLoop& loop, const std::strin
     socklen_t bound_len = sizeof(bound);
     getsockname(fd.get(), reinterpret_cast<sockaddr*>(&bound), &bound_len);
 
-    std::unique_ptr<TcpListener> listener(
-        new TcpListener(loop, std::move(fd), std::move(on_accept)));
-    listener->address_ = FormatHostPort(reinterpret_cast<sockaddr*>(&bound), bound_len);
-    listener->port_ =
+    const uint16_t bound_port =
         ntohs(bound.ss_family == AF_INET6 ? reinterpret_cast<sockaddr_in6*>(&bound)->sin6_port
                                           : reinterpret_cast<sockaddr_in*>(&bound)->sin_port);
-    return listener;
+    return std::unique_ptr<TcpListener>(new TcpListener(
+        loop, std::move(fd), FormatHostPort(reinterpret_cast<sockaddr*>(&bound), bound_len),
+        bound_port, std::move(on_accept)));
   }
   *error = "cannot listen on " + Describe(host, port) + ": " + strerror(last_errno);
   return nullptr;
 }
 
-TcpListener::TcpListener(EventLoop& loop, UniqueFd fd, AcceptFn on_accept)
-    : loop_(loop), fd_(std::move(fd)), on_accept_(std::move(on_accept)) {
-  accept_event_.reset(
-      event_new(loop_.base(), fd_.get(), EV_READ | EV_PERSIST, &TcpListener::OnReadable, this));
-  resume_timer_.reset(evtimer_new(loop_.base(), &TcpListener::OnResume, this));
-  event_add(accept_event_.get(), nullptr);
-}
-
-void TcpListener::OnReadable(evutil_socket_t, short, void* self) {
-  static_cast<TcpListener*>(self)->AcceptAll();
-}
-
-void TcpListener::OnResume(evutil_socket_t, short, void* self) {
-  auto* listener = static_cast<TcpListener*>(self);
-  event_add(listener->accept_event_.get(), nullptr);
-}
-
-void TcpListener::AcceptAll() {
-  for (int i = 0; i < kMaxAcceptsPerTurn; ++i) {
-    sockaddr_storage peer{};
-    socklen_t peer_len = sizeof(peer);
-    int fd = accept4(fd_.get(), reinterpret_cast<sockaddr*>(&peer), &peer_len,
-                     SOCK_NONBLOCK | SOCK_CLOEXEC);
-    if (fd < 0) {
-      if (errno == EINTR || errno == ECONNABORTED) continue;
-      if (errno == EMFILE || errno == ENFILE || errno == ENOBUFS || errno == ENOMEM) {
-        LOG_WARN("accept on %s: %s; pausing accepts for 1 s", address_.c_str(), strerror(errno));
-        event_del(accept_event_.get());
-        timeval one_second{1, 0};
-        evtimer_add(resume_timer_.get(), &one_second);
-      }
-      return;  // EAGAIN: drained
-    }
-    UniqueFd client(fd);
-    int one = 1;
-    // SSE events are small and latency matters more than packet count.
-    setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
-    on_accept_(std::move(client), FormatHostPort(reinterpret_cast<sockaddr*>(&peer), peer_len));
-  }
-}
+TcpListener::TcpListener(EventLoop& loop, UniqueFd fd, std::string address, uint16_t port,
+                         AcceptFn on_accept)
+    : fd_(std::move(fd)),
+      address_(std::move(address)),
+      port_(port),
+      acceptor_(loop, fd_.get(), address_,
+                [on_accept = std::move(on_accept)](UniqueFd client, const sockaddr* peer,
+                                                   socklen_t peer_len) {
+                  int one = 1;
+                  // SSE events are small and latency matters more than packet count.
+                  setsockopt(client.get(), IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+                  on_accept(std::move(client), FormatHostPort(peer, peer_len));
+                }) {}
 
 }  // namespace ssegw::net

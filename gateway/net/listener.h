@@ -2,8 +2,8 @@
 // (non-blocking, close-on-exec, TCP_NODELAY) to a callback.
 //
 // Owns the listening socket; destroying the listener stops accepting and closes it.
-// When the process runs out of file descriptors, accepting pauses for a second instead
-// of spinning on a socket that stays readable. Single-threaded: used on its loop only.
+// Accepting itself (bounded per turn, paused when out of descriptors) is the Acceptor's.
+// Single-threaded: used on its loop only.
 #pragma once
 
 #include <cstdint>
@@ -11,6 +11,7 @@
 #include <memory>
 #include <string>
 
+#include "net/acceptor.h"
 #include "net/event_loop.h"
 #include "net/unique_fd.h"
 
@@ -35,18 +36,12 @@ class TcpListener {
   uint16_t port() const { return port_; }
 
  private:
-  TcpListener(EventLoop& loop, UniqueFd fd, AcceptFn on_accept);
-  static void OnReadable(evutil_socket_t, short, void* self);
-  static void OnResume(evutil_socket_t, short, void* self);
-  void AcceptAll();
+  TcpListener(EventLoop& loop, UniqueFd fd, std::string address, uint16_t port, AcceptFn on_accept);
 
-  EventLoop& loop_;
   UniqueFd fd_;
-  AcceptFn on_accept_;
-  EventPtr accept_event_;
-  EventPtr resume_timer_;
   std::string address_;
   uint16_t port_ = 0;
+  Acceptor acceptor_;
 };
 
 }  // namespace ssegw::net

@@ -10,8 +10,6 @@
 namespace ssegw::net {
 namespace {
 
-constexpr int kMaxAcceptsPerTurn = 64;
-
 // "pid=123 uid=1000" from SO_PEERCRED, for every log line about this publisher.
 std::string PeerName(int fd) {
   ucred credentials{};
@@ -39,15 +37,15 @@ PublishServer::~PublishServer() {
 
 bool PublishServer::Open(std::string* error) {
   if (!BindUnixListener(options_.path, options_.mode, &socket_, error)) return false;
-  accept_event_.reset(event_new(loop_.base(), socket_.fd.get(), EV_READ | EV_PERSIST,
-                                &PublishServer::OnAcceptEvent, this));
-  event_add(accept_event_.get(), nullptr);
+  acceptor_ = std::make_unique<Acceptor>(
+      loop_, socket_.fd.get(), options_.path,
+      [this](UniqueFd fd, const sockaddr*, socklen_t) { OnAccept(std::move(fd)); });
   return true;
 }
 
 void PublishServer::Close() {
   if (socket_.fd.valid()) {
-    accept_event_.reset();
+    acceptor_.reset();
     socket_.fd.Reset();
     UnlinkIfOurs(options_.path, socket_);
   }
@@ -57,30 +55,15 @@ void PublishServer::Close() {
   for (PublisherConnection* publisher : open) publisher->CloseAfterReplies();
 }
 
-void PublishServer::OnAcceptEvent(evutil_socket_t, short, void* self) {
-  static_cast<PublishServer*>(self)->AcceptAll();
-}
-
-void PublishServer::AcceptAll() {
-  for (int i = 0; i < kMaxAcceptsPerTurn; ++i) {
-    int fd = accept4(socket_.fd.get(), nullptr, nullptr, SOCK_NONBLOCK | SOCK_CLOEXEC);
-    if (fd < 0) {
-      if (errno == EINTR || errno == ECONNABORTED) continue;
-      if (errno != EAGAIN && errno != EWOULDBLOCK) {
-        LOG_WARN("publish socket %s: accept failed: %s", options_.path.c_str(), strerror(errno));
-      }
-      return;
-    }
-    UniqueFd client(fd);
-    std::string name = PeerName(fd);
-    auto publisher = std::make_unique<PublisherConnection>(
-        loop_, *this, hub_, counters_, options_.publisher, std::move(client), name);
-    PublisherConnection* raw = publisher.get();
-    publishers_.emplace(raw, std::move(publisher));
-    ++counters_.publishers;
-    LOG_INFO("publisher %s: connected", name.c_str());
-    raw->Start();
-  }
+void PublishServer::OnAccept(UniqueFd client) {
+  std::string name = PeerName(client.get());
+  auto publisher = std::make_unique<PublisherConnection>(
+      loop_, *this, hub_, counters_, options_.publisher, std::move(client), name);
+  PublisherConnection* raw = publisher.get();
+  publishers_.emplace(raw, std::move(publisher));
+  ++counters_.publishers;
+  LOG_INFO("publisher %s: connected", name.c_str());
+  raw->Start();
 }
 
 void PublishServer::OnPublisherClosed(PublisherConnection* publisher) {

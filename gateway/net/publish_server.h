@@ -19,6 +19,7 @@
 
 #include "core/counters.h"
 #include "core/hub.h"
+#include "net/acceptor.h"
 #include "net/event_loop.h"
 #include "net/publisher_connection.h"
 #include "net/unix_socket.h"
@@ -54,15 +55,14 @@ class PublishServer final : public PublisherOwner, public EventLoop::TurnEndHook
   void OnTurnEnd() override;
 
  private:
-  static void OnAcceptEvent(evutil_socket_t, short, void* self);
-  void AcceptAll();
+  void OnAccept(UniqueFd fd);
 
   EventLoop& loop_;
   Hub& hub_;
   GatewayCounters& counters_;
   PublishServerOptions options_;
   BoundUnixSocket socket_;
-  EventPtr accept_event_;
+  std::unique_ptr<Acceptor> acceptor_;
   std::unordered_map<PublisherConnection*, std::unique_ptr<PublisherConnection>> publishers_;
   std::vector<PublisherConnection*> closed_;
 };
