@@ -26,8 +26,12 @@ TlsTransport::~TlsTransport() {
   SSL_free(ssl_);
 }
 
+// Each call below clears OpenSSL's error queue and errno first: after
+// SSL_ERROR_SYSCALL, Fail() reads errno, which a call that fails without a system
+// error would otherwise leave holding an old EAGAIN.
 IoResult TlsTransport::Handshake() {
   ERR_clear_error();
+  errno = 0;
   int ret = SSL_do_handshake(ssl_);
   if (ret == 1) return {IoStatus::kOk};
   return Fail(ret);
@@ -35,6 +39,7 @@ IoResult TlsTransport::Handshake() {
 
 IoResult TlsTransport::Read(std::span<uint8_t> into) {
   ERR_clear_error();
+  errno = 0;
   size_t n = 0;
   int ret = SSL_read_ex(ssl_, into.data(), into.size(), &n);
   if (ret == 1) return {IoStatus::kOk, n};
@@ -43,6 +48,7 @@ IoResult TlsTransport::Read(std::span<uint8_t> into) {
 
 IoResult TlsTransport::Write(std::span<const uint8_t> bytes) {
   ERR_clear_error();
+  errno = 0;
   size_t n = 0;
   int ret = SSL_write_ex(ssl_, bytes.data(), bytes.size(), &n);
   if (ret == 1) return {IoStatus::kOk, n};
