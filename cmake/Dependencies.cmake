@@ -27,9 +27,12 @@ if(NOT Protobuf_FOUND OR NOT Protobuf_PROTOC_EXECUTABLE)
           "Protobuf not found: install the Debian packages libprotobuf-dev protobuf-compiler")
 endif()
 
-find_package(GTest)
-if(NOT GTest_FOUND)
-  message(FATAL_ERROR "GoogleTest not found: install the Debian packages libgtest-dev libgmock-dev")
+if(SSEGW_TESTS)
+  find_package(GTest)
+  if(NOT GTest_FOUND)
+    message(FATAL_ERROR
+            "GoogleTest not found: install the Debian packages libgtest-dev libgmock-dev")
+  endif()
 endif()
 
 find_package(CLI11 CONFIG)
