@@ -12,12 +12,15 @@ constexpr std::string_view kPlainText = "text/plain; charset=utf-8";
 constexpr std::string_view kAllowedMethods = "GET, HEAD";
 
 void AddCors(const RequestHead& request, const SessionOptions& options, Reply* reply) {
+  if (options.allowed_origins.empty()) return;
+  // The answer depends on the Origin header whether or not this one matched, so caches
+  // must key on it either way.
+  reply->headers.push_back({"vary", "origin"});
   const std::optional<std::string_view> origin =
       MatchOrigin(request.origin, options.allowed_origins);
   if (!origin) return;
   reply->headers.push_back({"access-control-allow-origin", std::string(*origin)});
   reply->headers.push_back({"access-control-allow-credentials", "true"});
-  reply->headers.push_back({"vary", "origin"});
 }
 
 Reply Fixed(int status, std::string_view content_type, std::string body) {
@@ -41,7 +44,7 @@ Reply MethodNotAllowed() {
   return reply;
 }
 
-// A CORS preflight (or a plain OPTIONS) on the events route. The access-control fields
+// A CORS preflight on the events route (CORS is configured). The access-control fields
 // are only worth sending to an origin that may use the answer.
 Reply Preflight(const RequestHead& request, const SessionOptions& options) {
   Reply reply;
@@ -81,7 +84,8 @@ Reply Decide(const RequestHead& request, const SessionOptions& options, SessionE
   if (target.route == Route::kNotFound) return Text(404, "not found");
   const bool get = request.method == "GET";
   const bool head = request.method == "HEAD";
-  if (target.route == Route::kEvents && request.method == "OPTIONS") {
+  if (target.route == Route::kEvents && request.method == "OPTIONS" &&
+      !options.allowed_origins.empty()) {
     return Preflight(request, options);
   }
   if (!get && !head) return MethodNotAllowed();

@@ -53,7 +53,11 @@ TEST(RouteRequestTest, StatusByMethodAndPath) {
   EXPECT_TRUE(RouteRequest(Head("HEAD", "/healthz"), options, env).head_only);
   EXPECT_EQ(RouteRequest(Head("POST", "/healthz"), options, env).status, 405);
   EXPECT_EQ(RouteRequest(Head("OPTIONS", "/healthz"), options, env).status, 405);
-  EXPECT_EQ(RouteRequest(Head("OPTIONS", "/events/t"), options, env).status, 204);
+  // Without CORS, OPTIONS is just another method; with it, a preflight.
+  EXPECT_EQ(RouteRequest(Head("OPTIONS", "/events/t"), options, env).status, 405);
+  SessionOptions cors;
+  cors.allowed_origins = {"https://app.example"};
+  EXPECT_EQ(RouteRequest(Head("OPTIONS", "/events/t"), cors, env).status, 204);
   EXPECT_EQ(RouteRequest(Head("PUT", "/events/t"), options, env).status, 405);
   EXPECT_EQ(RouteRequest(Head("GET", "/healthz/"), options, env).status, 404);
   EXPECT_EQ(RouteRequest(Head("POST", "/nope"), options, env).status, 404);

@@ -364,16 +364,20 @@ TEST(ServerSessionTest, PreflightAndCorsHeaders) {
   EXPECT_FALSE(p.header("allow").empty());
 
   EXPECT_EQ(pair.stream(stranger).status(), 204);
+  EXPECT_EQ(pair.stream(stranger).header("vary"), "origin");
   EXPECT_FALSE(pair.stream(stranger).has_header("access-control-allow-origin"));
   EXPECT_FALSE(pair.stream(stranger).has_header("access-control-allow-methods"));
 
   HeaderList expected = kSseHeaders;
-  expected.insert(expected.end(), {{"access-control-allow-origin", "https://app.example"},
-                                   {"access-control-allow-credentials", "true"},
-                                   {"vary", "origin"}});
+  expected.insert(expected.end(), {{"vary", "origin"},
+                                   {"access-control-allow-origin", "https://app.example"},
+                                   {"access-control-allow-credentials", "true"}});
   EXPECT_EQ(pair.stream(sse).headers, expected);
   EXPECT_EQ(pair.stream(health).header("access-control-allow-origin"), "https://app.example");
-  EXPECT_EQ(pair.stream(plain).headers, kSseHeaders);
+  // No Origin: no CORS fields, but the answer still varies on Origin.
+  HeaderList varies = kSseHeaders;
+  varies.push_back({"vary", "origin"});
+  EXPECT_EQ(pair.stream(plain).headers, varies);
 }
 
 TEST(ServerSessionTest, WildcardOriginEchoesTheOrigin) {
