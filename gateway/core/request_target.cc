@@ -91,6 +91,7 @@ Result<Subscription> ParseSubscription(const RequestTarget& target) {
 
   if (sub.topics.empty()) return Error::kNoTopicInRequest;
   Normalize(&sub.topics);
+  if (sub.topics.size() > kMaxTopicsPerSubscription) return Error::kTooManyTopics;
   return sub;
 }
 

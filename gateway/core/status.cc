@@ -36,6 +36,8 @@ std::string_view Describe(Error error) {
       return "malformed percent-encoding";
     case Error::kNoTopicInRequest:
       return "no topic given: use /events/{topic} or /events?topic=T";
+    case Error::kTooManyTopics:
+      return "more than 64 topics in one subscription";
     case Error::kBadLastEventId:
       return "last event id must not contain CR, LF or NUL";
   }

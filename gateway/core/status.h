@@ -33,6 +33,7 @@ enum class Error {
   kTopicBadCharacter,
   kBadPercentEncoding,
   kNoTopicInRequest,
+  kTooManyTopics,
   kBadLastEventId,
 };
 

@@ -26,6 +26,9 @@ namespace ssegw {
 using TopicSet = std::vector<std::string>;
 
 inline constexpr size_t kMaxTopicBytes = 256;
+// A stream keeps its topic set for its whole life and matches every replayed event
+// against it, so one request may not name more than this many distinct topics.
+inline constexpr size_t kMaxTopicsPerSubscription = 64;
 
 // kTopicEmpty, kTopicTooLong (more than kMaxTopicBytes bytes) or kTopicBadCharacter.
 Status ValidateTopic(std::string_view topic);

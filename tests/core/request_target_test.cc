@@ -248,5 +248,16 @@ TEST(ParseLastEventIdHeaderTest, RejectsLineBreaksAndNul) {
   }
 }
 
+TEST(ParseSubscriptionTest, AtMost64DistinctTopics) {
+  std::string query = "topic=dup&topic=dup";
+  for (int i = 0; i < 63; ++i) query += "&topic=t" + std::to_string(i);
+  Result<Subscription> fits = ParseSubscription(ClassifyTarget("/events?" + query));
+  ASSERT_TRUE(fits.ok());
+  EXPECT_EQ(fits.value().topics.size(), 64u);
+  Result<Subscription> over = ParseSubscription(ClassifyTarget("/events?" + query + "&topic=x"));
+  ASSERT_FALSE(over.ok());
+  EXPECT_EQ(over.error(), Error::kTooManyTopics);
+}
+
 }  // namespace
 }  // namespace ssegw
