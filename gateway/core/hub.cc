@@ -42,9 +42,11 @@ Status Hub::Validate(const internal::IngestRequest& request, int* bad_event) con
   return Status::Ok();
 }
 
-v1::PublishReply Hub::Publish(const internal::IngestRequest& request) {
+v1::PublishReply Hub::Publish(const internal::IngestRequest& request, size_t* deliveries) {
   v1::PublishReply reply;
   reply.set_seq(request.seq());
+  if (deliveries != nullptr) *deliveries = 0;
+  size_t fanout = 0;
 
   int bad_event = -1;
   if (Status s = Validate(request, &bad_event); !s.ok()) {
@@ -74,8 +76,9 @@ v1::PublishReply Hub::Publish(const internal::IngestRequest& request) {
     reply.add_ids(id);
     const HistoryEntry& entry = history_.Append(std::move(id), std::move(topics), message);
     ++counters_.events_published_total;
-    router_.Publish(entry.seq, entry.topics, entry.message);
+    fanout += router_.Publish(entry.seq, entry.topics, entry.message);
   }
+  if (deliveries != nullptr) *deliveries = fanout;
   counters_.duplicate_events_total += duplicates;
   reply.set_duplicates(duplicates);
   return reply;

@@ -16,6 +16,7 @@
 // must Unsubscribe before they are destroyed.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -42,8 +43,9 @@ class Hub {
 
   // Returns the reply to send: seq echoed; STATUS_OK with one id per event and the
   // duplicate count, or STATUS_INVALID_ARGUMENT with an error naming the event and the
-  // reason (nothing published).
-  v1::PublishReply Publish(const internal::IngestRequest& request);
+  // reason (nothing published). `*deliveries`, when given, is set to the number of
+  // deliveries the request queued (its fan-out work).
+  v1::PublishReply Publish(const internal::IngestRequest& request, size_t* deliveries = nullptr);
 
   enum class Resume {
     kLive,        // no last event id: registered for live events

@@ -16,4 +16,20 @@ bool OutboundQueue::Push(SharedBytes message) {
   return true;
 }
 
+void OutboundQueue::Compact() {
+  // Slots kept for reuse once the queue is empty; a burst's larger vector is released.
+  constexpr size_t kKeepSlots = 64;
+  if (head_ == buffers_.size()) {
+    if (buffers_.capacity() > kKeepSlots) {
+      std::vector<SharedBytes>().swap(buffers_);
+    } else {
+      buffers_.clear();
+    }
+    head_ = 0;
+  } else if (head_ >= kKeepSlots && 2 * head_ >= buffers_.size()) {
+    buffers_.erase(buffers_.begin(), buffers_.begin() + static_cast<std::ptrdiff_t>(head_));
+    head_ = 0;
+  }
+}
+
 }  // namespace ssegw

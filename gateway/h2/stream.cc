@@ -100,7 +100,10 @@ BodySource::Chunk Stream::NextChunk(size_t max_length) {
   // Refilled from inside nghttp2's read callback: queueing only, no resume needed.
   if (catching_up_ && !ending_ && queue_.pending_bytes() <= queue_.limit() / 2) CatchUp();
   const size_t pending = queue_.pending_bytes();
-  if (pending == 0 && !ending_) return {};
+  if (pending == 0 && !ending_) {
+    deferred_ = true;
+    return {};
+  }
   Chunk chunk;
   chunk.kind = Chunk::Kind::kData;
   chunk.length = std::min(pending, max_length);

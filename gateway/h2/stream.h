@@ -22,6 +22,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <utility>
 
 #include "core/counters.h"
 #include "core/hub.h"
@@ -81,6 +82,12 @@ class Stream final : public Subscriber, public BodySource {
   // has had nothing queued for `keepalive_ms` (0: off).
   void OnTimer(uint64_t now_ms, uint64_t keepalive_ms, const SharedBytes& keepalive);
 
+  // Whether the data source is paused (the last NextChunk had nothing to send), and
+  // from now on counts it as resumed: the owner calls nghttp2_session_resume_data only
+  // when this is true, so a stream that already has output scheduled is not resumed
+  // again for every further event of the same turn.
+  bool TakeDeferred() { return std::exchange(deferred_, false); }
+
   // BodySource. NextChunk pulls more history first while catching up.
   Chunk NextChunk(size_t max_length) override;
   void WritePayload(size_t length, std::string* out) override;
@@ -97,6 +104,7 @@ class Stream final : public Subscriber, public BodySource {
   bool event_stream_ = false;
   bool ending_ = false;
   bool catching_up_ = false;
+  bool deferred_ = false;       // NextChunk returned kDeferred and nobody has resumed it since
   uint64_t replay_cursor_ = 0;  // seq of the last history entry offered, while catching up
   TopicSet topics_;
   uint64_t last_queued_ms_ = 0;

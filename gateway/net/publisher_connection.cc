@@ -10,10 +10,10 @@ namespace ssegw::net {
 namespace {
 
 constexpr size_t kReadChunk = 64 * 1024;
-// At most 256 KiB of requests per turn: the events they publish are flushed to the
-// clients at the end of the turn, so a burst reaches subscribers in slices well below
-// their --stream-buffer instead of queueing megabytes in one turn and tripping the
-// slow-consumer rule on healthy streams.
+// At most 256 KiB of requests read per turn, whatever their fan-out, so a publisher with
+// few subscribers still shares the loop. Fan-out work is bounded separately
+// (max_fanout_per_turn): 256 KiB of 100-byte events to 10,000 streams would otherwise be
+// ~20 million deliveries queued before the turn's flush writes any of them.
 constexpr int kMaxReadsPerTurn = 4;
 
 }  // namespace
@@ -33,6 +33,10 @@ PublisherConnection::PublisherConnection(EventLoop& loop, PublisherOwner& owner,
                               &PublisherConnection::OnReadEvent, this));
   write_event_.reset(event_new(loop_.base(), fd_.get(), EV_WRITE | EV_PERSIST,
                                &PublisherConnection::OnWriteEvent, this));
+  // A timer, not event_active: a zero timeout fires in the next loop iteration, after
+  // the turn-end flush and a poll for socket readiness, so blocked connections get
+  // their write events between two slices of a backlog.
+  resume_event_.reset(evtimer_new(loop_.base(), &PublisherConnection::OnResumeEvent, this));
 }
 
 PublisherConnection::~PublisherConnection() = default;
@@ -49,14 +53,24 @@ void PublisherConnection::OnWriteEvent(evutil_socket_t, short, void* self) {
   static_cast<PublisherConnection*>(self)->WriteReplies();
 }
 
+void PublisherConnection::OnResumeEvent(evutil_socket_t, short, void* self) {
+  auto* publisher = static_cast<PublisherConnection*>(self);
+  publisher->resume_added_ = false;
+  publisher->ReadAll();
+}
+
 void PublisherConnection::ReadAll() {
+  size_t work = 0;
+  // Requests left over from the previous turn go first: nothing new is read (and so
+  // nothing can overtake them) while the decoder may still hold complete ones.
+  if (frames_pending_) HandleFrames(&work);
   char buffer[kReadChunk];
-  for (int i = 0; i < kMaxReadsPerTurn && !closed_ && !input_done_; ++i) {
+  for (int i = 0; i < kMaxReadsPerTurn && !closed_ && !input_done_ && !frames_pending_; ++i) {
     if (unwritten() > options_.max_unwritten_reply_bytes) break;  // backpressure
     ssize_t n = recv(fd_.get(), buffer, sizeof(buffer), 0);
     if (n > 0) {
       decoder_.Append({buffer, static_cast<size_t>(n)});
-      HandleFrames();
+      HandleFrames(&work);
       continue;
     }
     if (n == 0) {
@@ -73,16 +87,25 @@ void PublisherConnection::ReadAll() {
     Close("read error");
     return;
   }
-  if (!closed_) WriteReplies();
+  if (!closed_) WriteReplies();  // also schedules the rest of a backlog (UpdateInterest)
 }
 
-void PublisherConnection::HandleFrames() {
+void PublisherConnection::HandleFrames(size_t* work) {
+  frames_pending_ = false;
   while (!input_done_) {
+    if (*work >= options_.max_fanout_per_turn || unwritten() > options_.max_unwritten_reply_bytes) {
+      frames_pending_ = true;
+      return;
+    }
     switch (decoder_.Next(&request_)) {
       case PublishDecoder::Outcome::kNeedMore:
         return;
       case PublishDecoder::Outcome::kFrame: {
-        v1::PublishReply reply = hub_.Publish(request_);
+        // Each event counts as well as each delivery, so requests nobody subscribes to
+        // are bounded too.
+        size_t deliveries = 0;
+        v1::PublishReply reply = hub_.Publish(request_, &deliveries);
+        *work += static_cast<size_t>(request_.events_size()) + deliveries;
         if (reply.status() != v1::STATUS_OK) {
           ++counters_.publish_errors_total;
           LOG_DEBUG("publisher %s: request seq %llu rejected: %s", name_.c_str(),
@@ -138,8 +161,22 @@ void PublisherConnection::WriteReplies() {
 }
 
 void PublisherConnection::UpdateInterest() {
-  bool want_read = !closed_ && !input_done_ && unwritten() <= options_.max_unwritten_reply_bytes;
+  const bool can_take =
+      !closed_ && !input_done_ && unwritten() <= options_.max_unwritten_reply_bytes;
+  // With a backlog in the decoder, the timer alone brings the next turn's share (the
+  // read event too would hand out a second share in the same turn).
+  bool want_resume = can_take && frames_pending_;
+  bool want_read = can_take && !frames_pending_;
   bool want_write = !closed_ && unwritten() > 0;
+  if (want_resume != resume_added_) {
+    if (want_resume) {
+      const timeval now = {0, 0};
+      event_add(resume_event_.get(), &now);
+    } else {
+      event_del(resume_event_.get());
+    }
+    resume_added_ = want_resume;
+  }
   if (want_read != read_added_) {
     if (want_read) {
       event_add(read_event_.get(), nullptr);
@@ -170,7 +207,8 @@ void PublisherConnection::Close(const char* why) {
   closed_ = true;
   event_del(read_event_.get());
   event_del(write_event_.get());
-  read_added_ = write_added_ = false;
+  event_del(resume_event_.get());
+  read_added_ = write_added_ = resume_added_ = false;
   LOG_INFO("publisher %s: disconnected (%s)", name_.c_str(), why);
   owner_.OnPublisherClosed(this);
 }

@@ -16,6 +16,29 @@ std::vector<std::string> DrainPieces(OutboundQueue& q, size_t n) {
   return pieces;
 }
 
+TEST(OutboundQueueTest, QueueThatNeverEmptiesKeepsOrderAndReleasesSentBuffers) {
+  // Always a few messages behind: drained slots must be compacted away without ever
+  // emptying the queue, and each buffer released as soon as its last byte is sent.
+  OutboundQueue q(1 << 20);
+  std::string expected;
+  std::string got;
+  std::vector<SharedBytes> sent;
+  for (int i = 0; i < 1000; ++i) {
+    SharedBytes message("m" + std::to_string(i) + ";");
+    sent.push_back(message);
+    expected += message.view();
+    ASSERT_TRUE(q.Push(message));
+    if (i >= 3) {
+      const size_t n = sent[i - 3].size();
+      q.Drain(n, [&](std::string_view piece) { got.append(piece); });
+      EXPECT_EQ(sent[i - 3].use_count(), 1u);  // only our copy is left
+    }
+  }
+  q.Drain(q.pending_bytes(), [&](std::string_view piece) { got.append(piece); });
+  EXPECT_EQ(got, expected);
+  EXPECT_TRUE(q.empty());
+}
+
 TEST(OutboundQueueTest, AcceptsUpToExactlyTheLimit) {
   OutboundQueue q(10);
   EXPECT_EQ(q.limit(), 10u);
