@@ -16,6 +16,17 @@ ssegw_require_pkg(NGHTTP2 libnghttp2 libnghttp2-dev)
 ssegw_require_pkg(LIBEVENT libevent libevent-dev)
 ssegw_require_pkg(LIBEVENT_PTHREADS libevent_pthreads libevent-dev)
 
+# http_parser ships no pkg-config file or CMake package: find the header and library.
+find_path(HTTP_PARSER_INCLUDE_DIR http_parser.h)
+find_library(HTTP_PARSER_LIBRARY http_parser)
+if(NOT HTTP_PARSER_INCLUDE_DIR OR NOT HTTP_PARSER_LIBRARY)
+  message(FATAL_ERROR "http_parser not found: install the Debian package libhttp-parser-dev")
+endif()
+add_library(HttpParser::HttpParser UNKNOWN IMPORTED)
+set_target_properties(HttpParser::HttpParser PROPERTIES
+  IMPORTED_LOCATION ${HTTP_PARSER_LIBRARY}
+  INTERFACE_INCLUDE_DIRECTORIES ${HTTP_PARSER_INCLUDE_DIR})
+
 find_package(OpenSSL 3)
 if(NOT OpenSSL_FOUND)
   message(FATAL_ERROR "OpenSSL 3 not found: install the Debian package libssl-dev")

@@ -19,8 +19,12 @@ struct FlagSpec {
 };
 
 constexpr FlagSpec kFlags[] = {
-    {"listen", "HOST:PORT", "TLS listener (port 0: pick a free port) [127.0.0.1:8443]", false},
-    {"listen-plain", "HOST:PORT", "cleartext listener for a TLS-terminating balancer", false},
+    {"listen", "HOST:PORT",
+     "TLS listener, ALPN h2 and http/1.1 (port 0: pick a free port) [127.0.0.1:8443]", false},
+    {"listen-plain", "HOST:PORT",
+     "cleartext listener for a TLS-terminating balancer: HTTP/2 with prior knowledge and "
+     "HTTP/1.1 (port 0: pick a free port) [none]",
+     false},
     {"cert", "FILE", "PEM certificate chain [certs/dev/server.crt]", false},
     {"key", "FILE", "PEM private key [certs/dev/server.key]", false},
     {"socket", "PATH", "publish socket [/tmp/sse-gateway.sock]", false},
@@ -123,8 +127,7 @@ Config Validate(const RawSettings& settings) {
     if (flag == "listen") {
       config.listen = ParseEndpoint(flag, raw);
     } else if (flag == "listen-plain") {
-      ParseEndpoint(flag, raw);
-      Fail(flag, raw, "the cleartext listener is not supported yet");
+      config.listen_plain = ParseEndpoint(flag, raw);
     } else if (flag == "cert") {
       config.cert = Single(flag, raw);
       if (config.cert.empty()) Fail(flag, raw, "expects a file name");
@@ -224,7 +227,8 @@ void ReadConfigFile(const std::string& path, RawSettings* settings) {
 
 ParseResult ParseCommandLine(int argc, const char* const* argv) {
   CLI::App cli{
-      "sse-gateway: a TLS HTTP/2 Server-Sent-Events gateway. Publishers write to a Unix "
+      "sse-gateway: a TLS HTTP/2 Server-Sent-Events gateway (with an HTTP/1.1 fallback). "
+      "Publishers write to a Unix "
       "socket; browsers subscribe at /events/{topic}.",
       "sse-gateway"};
   cli.set_version_flag("--version", "sse-gateway " SSEGW_VERSION);

@@ -44,6 +44,16 @@ std::string Url(const std::string& address) {
   return "https://" + address;
 }
 
+// What the startup line says about the listeners. Tests and tools take the TLS port from
+// its "https://HOST:PORT" and the cleartext one from "http://HOST:PORT".
+std::string Listeners(const net::GatewayServer& server) {
+  std::string text = Url(server.address()) + " (h2, http/1.1)";
+  if (!server.plain_address().empty()) {
+    text += " and http://" + server.plain_address() + " (h2c, http/1.1)";
+  }
+  return text;
+}
+
 int StartupError(const std::string& error) {
   fprintf(stderr, "sse-gateway: %s\n", error.c_str());
   return 1;
@@ -68,6 +78,10 @@ int RunGateway(const Config& config) {
 
   net::GatewayServer server(loop, environment, *tls, ServerOptions(config));
   if (!server.Listen(config.listen.host, config.listen.port, &error)) return StartupError(error);
+  if (config.listen_plain &&
+      !server.ListenPlain(config.listen_plain->host, config.listen_plain->port, &error)) {
+    return StartupError(error);
+  }
 
   net::PublishServer publish(loop, hub, counters,
                              {.path = config.socket_path,
@@ -100,11 +114,11 @@ int RunGateway(const Config& config) {
     evtimer_add(grace_timer.get(), &kShutdownGrace);
   });
 
-  printf("sse-gateway: listening on %s (h2), publish socket %s\n", Url(server.address()).c_str(),
+  printf("sse-gateway: listening on %s, publish socket %s\n", Listeners(server).c_str(),
          publish.path().c_str());
   fflush(stdout);
   LOG_INFO("listening on %s, publish socket %s (mode %04o), history %llu events / %llu bytes",
-           Url(server.address()).c_str(), publish.path().c_str(), config.socket_mode,
+           Listeners(server).c_str(), publish.path().c_str(), config.socket_mode,
            static_cast<unsigned long long>(config.history_events),
            static_cast<unsigned long long>(config.history_bytes));
 

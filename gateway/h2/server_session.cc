@@ -26,6 +26,7 @@
 #include "h2/nghttp2_adapter.h"
 #include "h2/routes.h"
 #include "h2/stream.h"
+#include "h2/stream_lifetime.h"
 
 namespace ssegw::h2 {
 namespace {
@@ -33,14 +34,6 @@ namespace {
 // Requests whose header block passes the limits several times over are not worth
 // answering: the stream is reset instead of decoding it to the end for a 431.
 constexpr size_t kHardLimitFactor = 4;
-
-uint64_t Mix(uint64_t x) {
-  // splitmix64's finalizer: spreads consecutive stream ids over the jitter range.
-  x += 0x9e3779b97f4a7c15ULL;
-  x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ULL;
-  x = (x ^ (x >> 27)) * 0x94d049bb133111ebULL;
-  return x ^ (x >> 31);
-}
 
 nghttp2_nv MakeNv(std::string_view name, std::string_view value) {
   // nghttp2_submit_response copies names and values, so plain views suffice.
@@ -201,6 +194,10 @@ void ServerSession::Impl::Start(uint64_t now_ms) {
   const nghttp2_settings_entry settings[] = {
       {NGHTTP2_SETTINGS_MAX_CONCURRENT_STREAMS, options_.max_concurrent_streams},
       {NGHTTP2_SETTINGS_MAX_HEADER_LIST_SIZE, static_cast<uint32_t>(header_list)},
+      // RFC 9218 scheduling instead of RFC 7540's dependency tree: SSE streams need no
+      // priorities, and maintaining the tree for every DATA frame cost ~14% of the
+      // gateway's instructions per delivery (docs/BENCHMARKS.md).
+      {NGHTTP2_SETTINGS_NO_RFC7540_PRIORITIES, 1},
   };
   const int rv = nghttp2_submit_settings(session_, NGHTTP2_FLAG_NONE, settings,
                                          sizeof(settings) / sizeof(settings[0]));
@@ -285,9 +282,11 @@ void ServerSession::Impl::Shutdown() {
 }
 
 void ServerSession::Impl::OnStreamData(Stream& stream) {
-  if (stream.responded()) {
-    // INVALID_ARGUMENT just means the source is not paused (its frame is already
-    // queued, or nghttp2 has no data item for it any more): nothing to resume.
+  // Only a paused source needs resuming. Asking nghttp2 for every event costs a stream
+  // lookup each time, and with several events per turn most streams are not paused.
+  if (stream.responded() && stream.TakeDeferred()) {
+    // INVALID_ARGUMENT just means nghttp2 has no data item for it any more (the stream
+    // is closing): nothing to resume.
     (void)nghttp2_session_resume_data(session_, stream.id());
   }
   owner_.OnOutputPending();
@@ -394,12 +393,7 @@ int ServerSession::Impl::RespondEventStream(Stream& stream, const Reply& reply,
 }
 
 uint64_t ServerSession::Impl::EndOfLife(int32_t stream_id) const {
-  const uint64_t age = options_.max_stream_age_ms;
-  if (age == 0) return 0;
-  // Up to 10% earlier, fixed per stream, so streams opened together (after a deploy, say)
-  // do not all reconnect in the same instant.
-  const uint64_t jitter = Mix(static_cast<uint64_t>(stream_id)) % (age / 10 + 1);
-  return std::max<uint64_t>(now_ms_ + age - jitter, now_ms_ + 1);
+  return StreamEndOfLife(now_ms_, options_.max_stream_age_ms, static_cast<uint64_t>(stream_id));
 }
 
 int ServerSession::Impl::OnFrameSend(const nghttp2_frame& frame) {

@@ -22,6 +22,7 @@
 
 #include "core/counters.h"
 #include "core/hub.h"
+#include "h2/http_session.h"
 
 namespace ssegw::h2 {
 
@@ -59,38 +60,38 @@ class OutputListener {
   ~OutputListener() = default;
 };
 
-class ServerSession {
+class ServerSession final : public HttpSession {
  public:
   ServerSession(SessionEnvironment& env, const SessionOptions& options, OutputListener& owner);
-  ~ServerSession();
+  ~ServerSession() override;
   ServerSession(const ServerSession&) = delete;
   ServerSession& operator=(const ServerSession&) = delete;
 
   // Queues the server preface (SETTINGS). Call once, before Receive.
-  void Start(uint64_t now_ms);
+  void Start(uint64_t now_ms) override;
 
   // Feeds bytes from the peer. false: a fatal protocol error; a GOAWAY is queued, so
   // flush what ProduceOutput gives and close.
-  bool Receive(std::span<const uint8_t> bytes);
+  bool Receive(std::span<const uint8_t> bytes) override;
 
   // Appends pending frames to *out until it holds at least `max_bytes` or nothing more
   // is ready. false: a fatal error; close after writing what *out holds.
-  bool ProduceOutput(std::string* out, size_t max_bytes);
+  bool ProduceOutput(std::string* out, size_t max_bytes) override;
 
   // Time-driven work: keep-alive comments on streams idle for a keep-alive period, a
   // PING per period (an unanswered one after a whole period: returns false, the peer is
   // gone), and streams past max age ended cleanly (with jitter).
-  bool OnTimer(uint64_t now_ms);
+  bool OnTimer(uint64_t now_ms) override;
 
   // Graceful shutdown: GOAWAY, no new streams, every SSE stream ended after what is
   // queued. Finished() becomes true once all of that is written.
-  void Shutdown();
+  void Shutdown() override;
 
   // Nothing more to read or write: the connection can close.
-  bool Finished() const;
+  bool Finished() const override;
   // There are frames ready (or streams with data) that ProduceOutput would emit.
-  bool WantsWrite() const;
-  size_t open_sse_streams() const;
+  bool WantsWrite() const override;
+  size_t open_sse_streams() const override;
 
  private:
   class Impl;

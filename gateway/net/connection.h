@@ -1,5 +1,12 @@
-// Connection: one client connection — a Transport (TLS or plain) under an HTTP/2
-// ServerSession — driven by its loop.
+// Connection: one client connection — a Transport (TLS or plain) under an HTTP session,
+// HTTP/2 (h2::ServerSession) or HTTP/1.1 (h1::Session), behind the protocol-neutral
+// h2::HttpSession — driven by its loop.
+//
+// Which session: the one TLS agreed on in ALPN; with no ALPN (the cleartext listener, or
+// a TLS client that offers none) the first bytes decide — the HTTP/2 client preface
+// means HTTP/2 with prior knowledge, anything else HTTP/1.1 (net/protocol_detect). Those
+// bytes are kept and given to the session once it exists. A client that says nothing
+// decisive within the handshake timeout is dropped.
 //
 // Reading: bytes from the transport go straight into session.Receive(). Writing: the
 // session only ever says "I have output" (OnOutputPending); the connection then marks
@@ -19,6 +26,8 @@
 #include <memory>
 #include <string>
 
+#include "h1/session.h"
+#include "h2/http_session.h"
 #include "h2/server_session.h"
 #include "net/event_loop.h"
 #include "net/transport.h"
@@ -40,7 +49,8 @@ class ConnectionOwner {
 };
 
 struct ConnectionOptions {
-  h2::SessionOptions session;
+  h2::SessionOptions session;                 // both protocols' routes and streams
+  h1::Limits http1;                           // HTTP/1.1 only
   size_t output_cap_bytes = 256 * 1024;       // produced per ProduceOutput call
   size_t read_pause_bytes = 128 * 1024;       // unwritten output that pauses reading
   uint64_t handshake_timeout_ms = 10 * 1000;  // a silent client is dropped after this
@@ -60,7 +70,8 @@ class Connection final : public h2::OutputListener {
   void Start();
   // Writes pending output; called by the owner once per turn after MarkDirty.
   void Flush();
-  // The 1-second tick: handshake and drain deadlines, session keep-alive and liveness.
+  // The 1-second tick: handshake (and protocol detection) and drain deadlines, session
+  // keep-alive and liveness.
   void OnTick(uint64_t now_ms);
   // Graceful shutdown: GOAWAY, SSE streams ended after what they hold; the connection
   // closes once that is written (or after the drain timeout).
@@ -79,6 +90,10 @@ class Connection final : public h2::OutputListener {
   static void OnWriteEvent(evutil_socket_t, short, void* self);
 
   void DoHandshake();
+  // Hands bytes read to the session, first choosing it (ALPN, or the bytes themselves).
+  // false: the session failed fatally.
+  bool Deliver(std::span<const uint8_t> bytes);
+  void StartSession(bool http2);
   // Flush's body: produce and write until done, blocked or closed.
   void WriteOutput();
   void DoRead();
@@ -95,7 +110,10 @@ class Connection final : public h2::OutputListener {
   h2::SessionEnvironment& env_;
   const ConnectionOptions& options_;
   std::unique_ptr<Transport> transport_;
-  std::unique_ptr<h2::ServerSession> session_;  // created when the handshake completes
+  // Created once the protocol is known: at the end of the handshake, or after the first
+  // bytes when ALPN agreed on nothing. Until then `first_bytes_` keeps what was read.
+  std::unique_ptr<h2::HttpSession> session_;
+  std::string first_bytes_;
   std::string peer_;
   State state_ = State::kHandshaking;
 

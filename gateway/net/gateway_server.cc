@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "net/log.h"
+#include "net/plain_transport.h"
 #include "net/tls_transport.h"
 
 namespace ssegw::net {
@@ -26,17 +27,30 @@ GatewayServer::~GatewayServer() {
 bool GatewayServer::Listen(const std::string& host, uint16_t port, std::string* error) {
   listener_ = TcpListener::Open(
       loop_, host, port,
-      [this](UniqueFd fd, const std::string& peer) { OnAccept(std::move(fd), peer); }, error);
+      [this](UniqueFd fd, const std::string& peer) { OnAccept(std::move(fd), peer, true); }, error);
   return listener_ != nullptr;
 }
 
-void GatewayServer::OnAccept(UniqueFd fd, const std::string& peer) {
+bool GatewayServer::ListenPlain(const std::string& host, uint16_t port, std::string* error) {
+  plain_listener_ = TcpListener::Open(
+      loop_, host, port,
+      [this](UniqueFd fd, const std::string& peer) { OnAccept(std::move(fd), peer, false); },
+      error);
+  return plain_listener_ != nullptr;
+}
+
+void GatewayServer::OnAccept(UniqueFd fd, const std::string& peer, bool tls) {
   if (shutting_down_) return;
   if (connections_.size() >= options_.max_connections) {
     ++refused_since_tick_;  // reported once per tick, not once per connection
     return;                 // `fd` closes here
   }
-  std::unique_ptr<Transport> transport = TlsTransport::Create(tls_, std::move(fd));
+  std::unique_ptr<Transport> transport;
+  if (tls) {
+    transport = TlsTransport::Create(tls_, std::move(fd));
+  } else {
+    transport = std::make_unique<PlainTransport>(std::move(fd));
+  }
   if (transport == nullptr) {
     LOG_WARN("refusing %s: cannot allocate a TLS connection", peer.c_str());
     return;
@@ -85,6 +99,7 @@ void GatewayServer::BeginShutdown(std::function<void()> on_idle) {
   shutting_down_ = true;
   on_idle_ = std::move(on_idle);
   listener_.reset();
+  plain_listener_.reset();
   for (auto& [raw, connection] : connections_) connection->Shutdown();
   loop_.RequestTurnEnd();  // reports idle at once when nothing was open
 }

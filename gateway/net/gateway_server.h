@@ -1,5 +1,7 @@
-// GatewayServer: the client side of one event loop — a TLS listener, the connections it
-// accepts, their end-of-turn flush and their 1-second tick.
+// GatewayServer: the client side of one event loop — a TLS listener (ALPN h2 or
+// http/1.1) and optionally a cleartext one (HTTP/2 with prior knowledge or HTTP/1.1, for
+// a TLS-terminating balancer), the connections they accept, their end-of-turn flush and
+// their 1-second tick.
 //
 // Connections mark themselves dirty when their session has output; at the end of the
 // loop turn (EventLoop::TurnEndHook) the server flushes every dirty connection once and
@@ -43,8 +45,13 @@ class GatewayServer final : public ConnectionOwner, public EventLoop::TurnEndHoo
 
   // Binds the TLS listener. false with *error (naming the address) on failure.
   bool Listen(const std::string& host, uint16_t port, std::string* error);
-  // "127.0.0.1:8443" once listening.
+  // Binds the cleartext listener; the same contract.
+  bool ListenPlain(const std::string& host, uint16_t port, std::string* error);
+  // "127.0.0.1:8443" once listening; "" for a listener not opened.
   std::string address() const { return listener_ ? listener_->address() : std::string(); }
+  std::string plain_address() const {
+    return plain_listener_ ? plain_listener_->address() : std::string();
+  }
 
   // Stops accepting and shuts every connection down gracefully (GOAWAY, streams ended).
   // `on_idle` runs, from the end of a turn, once no connection is left.
@@ -59,7 +66,7 @@ class GatewayServer final : public ConnectionOwner, public EventLoop::TurnEndHoo
   void OnTurnEnd() override;
 
  private:
-  void OnAccept(UniqueFd fd, const std::string& peer);
+  void OnAccept(UniqueFd fd, const std::string& peer, bool tls);
   static void OnTick(evutil_socket_t, short, void* self);
 
   EventLoop& loop_;
@@ -67,6 +74,7 @@ class GatewayServer final : public ConnectionOwner, public EventLoop::TurnEndHoo
   TlsContext& tls_;
   GatewayServerOptions options_;
   std::unique_ptr<TcpListener> listener_;
+  std::unique_ptr<TcpListener> plain_listener_;
   EventPtr tick_;
   std::unordered_map<Connection*, std::unique_ptr<Connection>> connections_;
   std::vector<Connection*> dirty_;

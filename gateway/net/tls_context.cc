@@ -17,23 +17,30 @@ constexpr char kTls12Ciphers[] =
     "ECDHE-ECDSA-AES256-GCM-SHA384:ECDHE-RSA-AES256-GCM-SHA384:"
     "ECDHE-ECDSA-CHACHA20-POLY1305:ECDHE-RSA-CHACHA20-POLY1305";
 
-// Picks "h2" from the client's ALPN list (length-prefixed names). Walked by hand rather
-// than with SSL_select_next_proto, whose fallback would pick a protocol we do not speak.
+// The protocols we speak, in our order of preference, in ALPN's wire format.
+constexpr std::string_view kServerProtocols[] = {"h2", "http/1.1"};
+
+// Picks, by server preference, the first of our protocols the client offers (its list
+// is length-prefixed names). Walked by hand rather than with SSL_select_next_proto,
+// whose no-overlap fallback would pick a protocol we do not speak.
 int SelectAlpn(SSL*, const unsigned char** out, unsigned char* outlen, const unsigned char* in,
                unsigned int inlen, void*) {
-  constexpr std::string_view kH2 = "h2";
-  for (unsigned int i = 0; i < inlen;) {
-    unsigned int len = in[i];
-    if (len == 0 || i + 1 + len > inlen) break;  // malformed list
-    std::string_view name(reinterpret_cast<const char*>(in + i + 1), len);
-    if (name == kH2) {
-      *out = in + i + 1;
-      *outlen = static_cast<unsigned char>(len);
-      return SSL_TLSEXT_ERR_OK;
+  for (std::string_view wanted : kServerProtocols) {
+    for (unsigned int i = 0; i < inlen;) {
+      unsigned int len = in[i];
+      if (len == 0 || i + 1 + len > inlen) break;  // malformed list
+      std::string_view name(reinterpret_cast<const char*>(in + i + 1), len);
+      if (name == wanted) {
+        *out = in + i + 1;
+        *outlen = static_cast<unsigned char>(len);
+        return SSL_TLSEXT_ERR_OK;
+      }
+      i += 1 + len;
     }
-    i += 1 + len;
   }
-  // Fatal: the client gets no_application_protocol instead of a connection it cannot use.
+  // Fatal (RFC 7301 §3.2): the client gets no_application_protocol instead of a
+  // connection it cannot use. A client that offers no ALPN at all never gets here; the
+  // connection tells its protocol from its first bytes.
   return SSL_TLSEXT_ERR_ALERT_FATAL;
 }
 

@@ -1,6 +1,7 @@
 // TlsContext: the server's SSL_CTX — TLS 1.2 and 1.3 only, ECDHE with AEAD ciphers for
-// TLS 1.2, ALPN that accepts "h2" only (a client offering no h2 fails the handshake with
-// a no_application_protocol alert), and the certificate chain plus key from PEM files.
+// TLS 1.2, ALPN that picks "h2", else "http/1.1" (a client offering neither fails the
+// handshake with a no_application_protocol alert; one offering no ALPN at all is let in,
+// and its first bytes tell), and the certificate chain plus key from PEM files.
 //
 // Built once at startup, before any loop runs; afterwards it is only read (SSL_new), so
 // loops on several threads may share one. It must outlive every TlsTransport made from it.

@@ -61,6 +61,8 @@ TEST(ConfigTest, DefaultsAreTheContractTable) {
 TEST(ConfigTest, ReadsEveryFlag) {
   Config config = MustParse({"--listen",
                              "[::1]:0",
+                             "--listen-plain",
+                             "0.0.0.0:8080",
                              "--cert",
                              "c.pem",
                              "--key",
@@ -96,6 +98,7 @@ TEST(ConfigTest, ReadsEveryFlag) {
                              "--log-level",
                              "debug"});
   EXPECT_EQ(config.listen, (Endpoint{"::1", 0}));
+  EXPECT_EQ(config.listen_plain, (Endpoint{"0.0.0.0", 8080}));
   EXPECT_EQ(config.cert, "c.pem");
   EXPECT_EQ(config.key, "k.pem");
   EXPECT_EQ(config.socket_path, "/run/gw.sock");
@@ -116,6 +119,7 @@ TEST(ConfigTest, ReadsEveryFlag) {
 TEST(ConfigTest, TomlKeysMatchTheFlags) {
   TomlFile file(R"(
 listen = "0.0.0.0:9443"
+listen-plain = "[::]:0"
 socket-mode = "0640"
 history = 42
 allow-origin = ["https://a.example", "https://b.example"]
@@ -123,6 +127,7 @@ log-level = "warn"
 )");
   Config config = MustParse({"--config", file.path()});
   EXPECT_EQ(config.listen, (Endpoint{"0.0.0.0", 9443}));
+  EXPECT_EQ(config.listen_plain, (Endpoint{"::", 0}));
   EXPECT_EQ(config.socket_mode, 0640u);
   EXPECT_EQ(config.history_events, 42u);
   EXPECT_EQ(config.allow_origins.size(), 2u);
@@ -170,7 +175,9 @@ INSTANTIATE_TEST_SUITE_P(
         BadCase{{"--allow-origin", "https://a.example/path"}, "--allow-origin"},
         BadCase{{"--threads", "0"}, "--threads"},
         BadCase{{"--log-level", "verbose"}, "--log-level"},
-        BadCase{{"--listen-plain", "127.0.0.1:8080"}, "--listen-plain"},
+        BadCase{{"--listen-plain", "127.0.0.1"}, "--listen-plain"},
+        BadCase{{"--listen-plain", "::1:8080"}, "--listen-plain"},
+        BadCase{{"--listen-plain", "127.0.0.1:70000"}, "--listen-plain"},
         BadCase{{"--no-such-flag", "1"}, "--no-such-flag"}, BadCase{{"--history"}, "--history"},
         BadCase{{"--config", "/nonexistent/sse-gateway.toml"}, "--config"}));
 

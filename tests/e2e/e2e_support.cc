@@ -16,14 +16,32 @@ void GatewayTest::TearDown() {
   }
 }
 
-void GatewayTest::StartGateway(std::vector<std::string> extra_args) {
+void GatewayTest::StartGateway(std::vector<std::string> extra_args, std::string listen_plain) {
   std::string error;
   const auto cert = MakeTestCertificate(SSEGW_GEN_DEV_CERT, &error);
   ASSERT_TRUE(cert) << error;
-  gateway_ = std::make_unique<GatewayProcess>(GatewayConfig{
-      .binary = SSEGW_GATEWAY_BIN, .certificate = *cert, .extra_args = std::move(extra_args)});
+  const bool plain = !listen_plain.empty();
+  gateway_ =
+      std::make_unique<GatewayProcess>(GatewayConfig{.binary = SSEGW_GATEWAY_BIN,
+                                                     .certificate = *cert,
+                                                     .extra_args = std::move(extra_args),
+                                                     .listen_plain = std::move(listen_plain)});
   ASSERT_TRUE(gateway_->Start(&error)) << error;
   ASSERT_GT(gateway_->port(), 0) << gateway_->startup_line();
+  if (plain) {
+    ASSERT_GT(gateway_->plain_port(), 0) << gateway_->startup_line();
+  }
+}
+
+std::unique_ptr<H1Client> GatewayTest::ConnectH1(H1ClientOptions options) {
+  const int port = options.tls ? gateway_->port() : gateway_->plain_port();
+  auto client = std::make_unique<H1Client>(std::move(options));
+  std::string error;
+  if (!client->Connect(port, &error)) {
+    ADD_FAILURE() << "HTTP/1.1 connect to port " << port << ": " << error;
+    return nullptr;
+  }
+  return client;
 }
 
 std::unique_ptr<H2Client> GatewayTest::Connect(H2ClientOptions options) {

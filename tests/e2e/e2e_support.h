@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "testutil/gateway_process.h"
+#include "testutil/h1_client.h"
 #include "testutil/h2_client.h"
 #include "testutil/publisher.h"
 
@@ -37,10 +38,13 @@ class GatewayTest : public ::testing::Test {
  protected:
   void TearDown() override;
 
-  // Starts the gateway; a fatal failure if it does not come up.
-  void StartGateway(std::vector<std::string> extra_args = {});
+  // Starts the gateway; a fatal failure if it does not come up. `listen_plain`, when not
+  // empty, is passed as --listen-plain.
+  void StartGateway(std::vector<std::string> extra_args = {}, std::string listen_plain = "");
 
   std::unique_ptr<H2Client> Connect(H2ClientOptions options = {});
+  // An HTTP/1.1 client on the TLS listener, or on the cleartext one when !options.tls.
+  std::unique_ptr<H1Client> ConnectH1(H1ClientOptions options = {});
   std::unique_ptr<Publisher> ConnectPublisher();
 
   // Publishes and expects an accepted reply; returns the ids the gateway reports.

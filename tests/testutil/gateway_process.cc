@@ -96,6 +96,10 @@ bool GatewayProcess::Start(std::string* error) {
                                    config_.certificate.cert_file,
                                    "--key",
                                    config_.certificate.key_file};
+  if (!config_.listen_plain.empty()) {
+    args.push_back("--listen-plain");
+    args.push_back(config_.listen_plain);
+  }
   args.insert(args.end(), config_.extra_args.begin(), config_.extra_args.end());
   // Everything the child needs is prepared before fork: between fork and exec only
   // async-signal-safe calls are allowed, and gtest or drain threads may hold locks.
@@ -163,6 +167,7 @@ bool GatewayProcess::Start(std::string* error) {
 
   // The port is only known once the gateway says it: with port 0 it picks a free one.
   static const std::regex kUrl(R"(https://(\[[^\]]*\]|[^\s:/]+):([0-9]+))");
+  static const std::regex kPlainUrl(R"(http://(\[[^\]]*\]|[^\s:/]+):([0-9]+))");
   const auto deadline = std::chrono::steady_clock::now() + config_.startup_timeout;
   std::unique_lock lock(mutex_);
   while (true) {
@@ -173,6 +178,8 @@ bool GatewayProcess::Start(std::string* error) {
       if (std::regex_search(line, match, kUrl)) {
         startup_line_ = line;
         port_ = std::stoi(match[2].str());
+        std::smatch plain;
+        if (std::regex_search(line, plain, kPlainUrl)) plain_port_ = std::stoi(plain[2].str());
         return true;
       }
     }

@@ -4,7 +4,8 @@
 // Start() fork+execs the binary with `--listen 127.0.0.1:0`, a publish socket in a
 // private temporary directory, the test certificate and any extra flags, then reads the
 // child's stdout until the startup line (the one holding `https://HOST:PORT`) and takes
-// the port from it. stdout keeps being drained by a background thread, so a chatty
+// the port from it (and the cleartext port from `http://HOST:PORT`, with
+// --listen-plain). stdout keeps being drained by a background thread, so a chatty
 // gateway can never block on a full pipe; stderr goes to a file that Stderr() returns
 // for failure messages. The destructor SIGKILLs a child that is still running, reaps it
 // and removes the temporary directory; the child also gets SIGKILL if the test process
@@ -44,6 +45,7 @@ struct GatewayConfig {
   TestCertificate certificate{};          // passed as --cert/--key
   std::vector<std::string> extra_args{};  // appended after the harness's own flags
   std::string listen = "127.0.0.1:0";     // --listen
+  std::string listen_plain{};             // --listen-plain when not empty
   std::string socket_path{};              // --socket; empty: one in a private temporary directory
   std::chrono::milliseconds startup_timeout{10000};
 };
@@ -73,6 +75,8 @@ class GatewayProcess {
   std::optional<int> exit_status() const { return exit_status_; }
 
   int port() const { return port_; }
+  // The cleartext listener's port (from "http://HOST:PORT"), 0 when there is none.
+  int plain_port() const { return plain_port_; }
   pid_t pid() const { return pid_; }
   const std::string& socket_path() const { return socket_path_; }
   const std::string& startup_line() const { return startup_line_; }
@@ -95,6 +99,7 @@ class GatewayProcess {
   pid_t pid_ = -1;
   std::optional<int> exit_status_;
   int port_ = 0;
+  int plain_port_ = 0;
   std::string startup_line_;
 
   std::thread drain_thread_;

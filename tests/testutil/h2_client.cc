@@ -215,7 +215,7 @@ bool H2Client::Connect(int port, std::string* error, std::chrono::milliseconds t
   SSL_CTX_set_min_proto_version(ctx_, TLS1_2_VERSION);
   SSL_CTX_set_verify(ctx_, SSL_VERIFY_NONE, nullptr);
   static const unsigned char kAlpn[] = {2, 'h', '2'};
-  SSL_CTX_set_alpn_protos(ctx_, kAlpn, sizeof kAlpn);
+  if (options_.offer_alpn) SSL_CTX_set_alpn_protos(ctx_, kAlpn, sizeof kAlpn);
   ssl_ = SSL_new(ctx_);
   SSL_set_fd(ssl_, fd_);
   SSL_set_tlsext_host_name(ssl_, "localhost");
@@ -244,7 +244,7 @@ bool H2Client::Connect(int port, std::string* error, std::chrono::milliseconds t
   unsigned int proto_len = 0;
   SSL_get0_alpn_selected(ssl_, &proto, &proto_len);
   alpn_.assign(reinterpret_cast<const char*>(proto), proto_len);
-  if (alpn_ != "h2") {
+  if (options_.offer_alpn ? alpn_ != "h2" : !alpn_.empty()) {
     *error = "ALPN selected '" + alpn_ + "', not h2";
     return false;
   }

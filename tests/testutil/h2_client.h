@@ -46,6 +46,9 @@ struct H2ClientOptions {
   int32_t connection_window = 1 << 30;
   // SETTINGS_MAX_CONCURRENT_STREAMS we announce (the server never opens streams).
   uint32_t max_concurrent_streams = 100;
+  // false: the TLS handshake carries no ALPN extension, so the server has to tell HTTP/2
+  // from the client preface.
+  bool offer_alpn = true;
 };
 
 struct StreamOptions {
@@ -87,7 +90,8 @@ class H2Client {
   H2Client(const H2Client&) = delete;
   H2Client& operator=(const H2Client&) = delete;
 
-  // Connects to 127.0.0.1:port, completes the TLS handshake (ALPN must select h2),
+  // Connects to 127.0.0.1:port, completes the TLS handshake (ALPN must select h2 when
+  // offered),
   // sends the preface and our SETTINGS, and waits until the server's SETTINGS arrived.
   bool Connect(int port, std::string* error,
                std::chrono::milliseconds timeout = std::chrono::seconds(10));

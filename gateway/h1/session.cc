@@ -1,0 +1,531 @@
+// How input works: Receive() appends to `in_` and runs the HeadGuard over the new bytes;
+// Parse() hands http_parser the bytes up to the first one the guard refused. The
+// parser is paused in on_message_complete (and in on_headers_complete when the request
+// has a body), so each http_parser_execute call ends at one request; that request is
+// answered before the next is parsed, and nothing is parsed while an event stream or a
+// large amount of output is waiting. What has not been parsed stays in `in_`.
+//
+// How output works: response heads and fixed bodies go into `pending_`; an event
+// stream's payload is pulled from its Stream (NextChunk / WritePayload, the same pull
+// interface nghttp2 uses) inside ProduceOutput, each pull framed as one chunk, so event
+// bytes are copied once, from the shared event buffers into the connection's output.
+#include "h1/session.h"
+
+#include <http_parser.h>
+
+#include <algorithm>
+#include <optional>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "core/sse_encoder.h"
+#include "h1/head_guard.h"
+#include "h1/response_writer.h"
+#include "h2/routes.h"
+#include "h2/stream.h"
+#include "h2/stream_lifetime.h"
+
+namespace ssegw::h1 {
+namespace {
+
+// Parsing pauses while this much response output waits for ProduceOutput, so a client
+// that pipelines requests without reading the answers cannot grow it without bound.
+constexpr size_t kPendingHighWater = 64 * 1024;
+
+// Each header line costs its name and value plus ": " as the guard counts them.
+constexpr size_t kHeaderLineOverhead = 2;
+
+bool IsCtl(unsigned char c) {
+  return (c < 0x20 && c != '\t') || c == 0x7f;
+}
+
+std::string_view TrimTrailingWhitespace(std::string_view value) {
+  while (!value.empty() && (value.back() == ' ' || value.back() == '\t')) value.remove_suffix(1);
+  return value;
+}
+
+bool EqualsLower(std::string_view name, std::string_view lower) {
+  return name.size() == lower.size() &&
+         std::equal(name.begin(), name.end(), lower.begin(), [](char a, char b) {
+           return (a >= 'A' && a <= 'Z' ? static_cast<char>(a - 'A' + 'a') : a) == b;
+         });
+}
+
+h2::Reply TextReply(int status, std::string_view text) {
+  h2::Reply reply;
+  reply.status = status;
+  std::string body(text);
+  body += '\n';
+  reply.headers.push_back({"content-type", "text/plain; charset=utf-8"});
+  reply.headers.push_back({"content-length", std::to_string(body.size())});
+  reply.body = std::move(body);
+  return reply;
+}
+
+std::string_view TextFor(int status) {
+  switch (status) {
+    case 414:
+      return "request line too long";
+    case 431:
+      return "request header fields too large";
+    default:
+      return "bad request";
+  }
+}
+
+}  // namespace
+
+class Session::Impl final : public h2::StreamOwner {
+ public:
+  Impl(h2::SessionEnvironment& env, const h2::SessionOptions& options, const Limits& limits,
+       h2::OutputListener& owner);
+  ~Impl();
+
+  void Start(uint64_t now_ms);
+  bool Receive(std::span<const uint8_t> bytes);
+  bool ProduceOutput(std::string* out, size_t max_bytes);
+  bool OnTimer(uint64_t now_ms);
+  void Shutdown();
+  bool Finished() const { return close_after_ && pending_.empty() && stream_ == nullptr; }
+  bool WantsWrite() const { return !pending_.empty() || (stream_ && stream_->ending()); }
+  size_t open_sse_streams() const { return stream_ ? 1 : 0; }
+
+  // h2::StreamOwner.
+  void OnStreamData(h2::Stream&) override { owner_.OnOutputPending(); }
+  GatewayCounters& counters() override { return env_.counters(); }
+  Hub& hub() override { return env_.hub(); }
+  uint64_t now_ms() const override { return now_ms_; }
+
+ private:
+  // What stopped the parser: a whole request, or the head of one that has a body.
+  enum class Parsed { kNothing, kRequest, kRequestWithBody };
+
+  // The request being parsed.
+  struct Request {
+    std::string url;
+    std::string field;  // the header name being received
+    std::string value;  // and its value
+    bool in_value = false;
+    size_t host_count = 0;
+    int reject_status = 0;  // set by a callback that refused the request
+    h2::RequestHead head;
+    bool keep_alive = true;
+    bool http10 = false;
+  };
+
+  static const http_parser_settings* Settings();
+  static Impl* From(http_parser* parser) { return static_cast<Impl*>(parser->data); }
+
+  // Parser callbacks.
+  int OnMessageBegin();
+  int OnUrl(std::string_view piece);
+  int OnHeaderField(std::string_view piece);
+  int OnHeaderValue(std::string_view piece);
+  int OnHeadersComplete();
+  int OnMessageComplete();
+  // A whole header line is in: validates it and keeps what the routes look at.
+  int FinishHeader();
+  int Reject(int status) {
+    request_.reject_status = status;
+    return -1;  // http_parser stops with HPE_CB_*
+  }
+
+  // Parses and answers at most one request. false: nothing more can be done now.
+  bool ParseOne();
+  void Respond();
+  void RespondToRequestWithBody();
+  void RespondFixed(const h2::Reply& reply, bool keep_alive);
+  void StartEventStream(const h2::Reply& reply, bool keep_alive, bool http10);
+  // The last response on this connection: an error, then close.
+  void RespondError(int status);
+  // Moves event-stream bytes into *out; false when the stream has nothing right now.
+  bool PullStream(std::string* out, size_t max_bytes);
+  void FinishStream();
+  void DetachStream(h2::Stream& stream);
+  size_t buffered_input() const { return in_.size() - in_offset_; }
+
+  h2::SessionEnvironment& env_;
+  const h2::SessionOptions options_;
+  const Limits limits_;
+  h2::OutputListener& owner_;
+  const SharedBytes keepalive_ = EncodeKeepAlive();
+
+  http_parser parser_;
+  HeadGuard guard_;
+  std::string in_;  // received; in_[in_offset_, size()) not parsed yet
+  size_t in_offset_ = 0;
+  uint64_t received_ = 0;               // bytes received in all
+  uint64_t parsed_ = 0;                 // bytes given to the parser in all
+  std::optional<uint64_t> problem_at_;  // where the guard stopped, counted like received_
+  Request request_;
+  Parsed parsed_event_ = Parsed::kNothing;
+
+  std::string pending_;                 // response bytes not yet handed to ProduceOutput
+  std::unique_ptr<h2::Stream> stream_;  // the event stream occupying the connection
+  bool stream_chunked_ = false;
+  bool stream_keep_alive_ = false;
+  std::vector<std::unique_ptr<h2::Stream>> closed_;  // freed after the current call
+  int32_t streams_started_ = 0;
+
+  uint64_t now_ms_ = 0;
+  uint64_t idle_since_ms_ = 0;
+  bool close_after_ = false;  // no more requests: close once the output is written
+  bool shutting_down_ = false;
+};
+
+const http_parser_settings* Session::Impl::Settings() {
+  static const http_parser_settings settings = [] {
+    http_parser_settings s;
+    http_parser_settings_init(&s);
+    s.on_message_begin = [](http_parser* p) { return From(p)->OnMessageBegin(); };
+    s.on_url = [](http_parser* p, const char* at, size_t n) { return From(p)->OnUrl({at, n}); };
+    s.on_header_field = [](http_parser* p, const char* at, size_t n) {
+      return From(p)->OnHeaderField({at, n});
+    };
+    s.on_header_value = [](http_parser* p, const char* at, size_t n) {
+      return From(p)->OnHeaderValue({at, n});
+    };
+    s.on_headers_complete = [](http_parser* p) { return From(p)->OnHeadersComplete(); };
+    s.on_message_complete = [](http_parser* p) { return From(p)->OnMessageComplete(); };
+    return s;
+  }();
+  return &settings;
+}
+
+Session::Impl::Impl(h2::SessionEnvironment& env, const h2::SessionOptions& options,
+                    const Limits& limits, h2::OutputListener& owner)
+    : env_(env),
+      options_(options),
+      limits_(limits),
+      owner_(owner),
+      guard_(HeadLimits{.max_request_line = limits.max_request_line,
+                        .max_header_lines = options.max_header_count,
+                        .max_header_bytes = options.max_header_list_bytes +
+                                            kHeaderLineOverhead * options.max_header_count}) {
+  http_parser_init(&parser_, HTTP_REQUEST);
+  parser_.data = this;
+}
+
+Session::Impl::~Impl() {
+  if (stream_) DetachStream(*stream_);
+}
+
+void Session::Impl::Start(uint64_t now_ms) {
+  now_ms_ = now_ms;
+  idle_since_ms_ = now_ms;
+}
+
+bool Session::Impl::Receive(std::span<const uint8_t> bytes) {
+  // After the last response nothing more is read into requests; the connection closes
+  // once that response is written.
+  if (close_after_) return true;
+  if (in_offset_ > 0 && in_offset_ >= in_.size() / 2) {
+    in_.erase(0, in_offset_);
+    in_offset_ = 0;
+  }
+  const std::string_view data(reinterpret_cast<const char*>(bytes.data()), bytes.size());
+  if (!problem_at_) {
+    const size_t at = guard_.Scan(data);
+    if (at != std::string_view::npos) problem_at_ = received_ + at;
+  }
+  in_.append(data);
+  received_ += data.size();
+  const size_t pending_before = pending_.size();
+  while (pending_.size() < kPendingHighWater && ParseOne()) {
+  }
+  if (pending_.size() != pending_before || close_after_) owner_.OnOutputPending();
+  return buffered_input() <= limits_.max_buffered_input;
+}
+
+bool Session::Impl::ParseOne() {
+  if (close_after_ || stream_) return false;
+  size_t available = buffered_input();
+  if (problem_at_) available = std::min<uint64_t>(available, *problem_at_ - parsed_);
+  if (available == 0) {
+    if (problem_at_ && parsed_ == *problem_at_) {
+      RespondError(StatusFor(guard_.problem()));
+      return true;
+    }
+    return false;
+  }
+  parsed_event_ = Parsed::kNothing;
+  const size_t n = http_parser_execute(&parser_, Settings(), in_.data() + in_offset_, available);
+  in_offset_ += n;
+  parsed_ += n;
+  const http_errno error = HTTP_PARSER_ERRNO(&parser_);
+  if (error == HPE_PAUSED) {
+    http_parser_pause(&parser_, 0);
+    if (parsed_event_ == Parsed::kRequestWithBody) {
+      RespondToRequestWithBody();
+    } else {
+      Respond();
+    }
+    return true;
+  }
+  if (error != HPE_OK) {
+    int status = 400;
+    if (request_.reject_status != 0) status = request_.reject_status;
+    if (error == HPE_HEADER_OVERFLOW) status = 431;
+    RespondError(status);
+    return true;
+  }
+  // Everything available was consumed without completing a request. If that reached
+  // the guard's stop, the rest of the request is the refused byte.
+  if (problem_at_ && parsed_ == *problem_at_) {
+    RespondError(StatusFor(guard_.problem()));
+    return true;
+  }
+  return false;
+}
+
+int Session::Impl::OnMessageBegin() {
+  request_ = Request{};
+  return 0;
+}
+
+int Session::Impl::OnUrl(std::string_view piece) {
+  // Bounded: the guard stops request lines longer than max_request_line.
+  request_.url.append(piece);
+  return 0;
+}
+
+int Session::Impl::OnHeaderField(std::string_view piece) {
+  if (request_.in_value) {
+    if (const int rv = FinishHeader(); rv != 0) return rv;
+  }
+  request_.field.append(piece);
+  return 0;
+}
+
+int Session::Impl::OnHeaderValue(std::string_view piece) {
+  request_.in_value = true;
+  request_.value.append(piece);
+  return 0;
+}
+
+int Session::Impl::FinishHeader() {
+  Request& r = request_;
+  r.in_value = false;
+  const std::string_view name = r.field;
+  const std::string_view value = TrimTrailingWhitespace(r.value);
+  // RFC 9112 §5.1: whitespace between the name and the colon MUST be rejected with 400
+  // (http_parser keeps it as part of the name).
+  if (name.find_first_of(" \t") != std::string_view::npos) return Reject(400);
+  // RFC 9110 §5.5: a value with control bytes (NUL, CR, ...) is invalid; some
+  // intermediaries act on them, so refuse rather than pass them on.
+  if (std::any_of(value.begin(), value.end(),
+                  [](char c) { return IsCtl(static_cast<unsigned char>(c)); })) {
+    return Reject(400);
+  }
+  ++r.head.header_count;
+  r.head.header_bytes += name.size() + value.size();
+  if (EqualsLower(name, "host")) {
+    ++r.host_count;
+  } else if (EqualsLower(name, "origin")) {
+    r.head.origin = std::string(value);
+  } else if (EqualsLower(name, "last-event-id")) {
+    r.head.last_event_id = std::string(value);
+  }
+  r.field.clear();
+  r.value.clear();
+  return 0;
+}
+
+int Session::Impl::OnHeadersComplete() {
+  Request& r = request_;
+  if (r.in_value || !r.field.empty()) {
+    if (const int rv = FinishHeader(); rv != 0) return rv;
+  }
+  r.head.method = http_method_str(static_cast<http_method>(parser_.method));
+  r.http10 = parser_.http_major == 1 && parser_.http_minor == 0;
+  r.keep_alive = http_should_keep_alive(&parser_) != 0;
+  // RFC 9112 §3.2: an HTTP/1.1 request without exactly one Host gets 400.
+  if (!r.http10 && r.host_count != 1) return Reject(400);
+  if (r.url.empty() || r.url[0] == '/' || r.url == "*") {
+    r.head.path = r.url;
+  } else {
+    // absolute-form ("GET http://host/path?q HTTP/1.1"), which servers must accept; the
+    // routes look at path and query only. CONNECT's authority-form goes to the routes
+    // as is (and finds nothing there).
+    http_parser_url url;
+    http_parser_url_init(&url);
+    const bool connect = parser_.method == HTTP_CONNECT;
+    if (http_parser_parse_url(r.url.data(), r.url.size(), connect ? 1 : 0, &url) != 0) {
+      return Reject(400);
+    }
+    if (connect) {
+      r.head.path = r.url;
+    } else if (url.field_set & (1 << UF_PATH)) {
+      r.head.path = r.url.substr(url.field_data[UF_PATH].off);
+    } else {
+      r.head.path = "/";
+    }
+  }
+  const bool has_body = parser_.uses_transfer_encoding || (parser_.flags & F_CHUNKED) ||
+                        ((parser_.flags & F_CONTENTLENGTH) && parser_.content_length > 0);
+  if (has_body) {
+    parsed_event_ = Parsed::kRequestWithBody;
+    http_parser_pause(&parser_, 1);
+  }
+  return 0;
+}
+
+int Session::Impl::OnMessageComplete() {
+  parsed_event_ = Parsed::kRequest;
+  http_parser_pause(&parser_, 1);
+  return 0;
+}
+
+void Session::Impl::Respond() {
+  idle_since_ms_ = now_ms_;
+  const Request& r = request_;
+  // CONNECT (and an accepted Upgrade would) turn the rest of the connection into
+  // something else; we answer and close instead.
+  const bool keep_alive = r.keep_alive && !shutting_down_ && parser_.method != HTTP_CONNECT;
+  const h2::Reply reply = h2::RouteRequest(r.head, options_, env_);
+  if (reply.kind == h2::Reply::Kind::kEventStream && !reply.head_only) {
+    StartEventStream(reply, keep_alive, r.http10);
+  } else {
+    RespondFixed(reply, keep_alive);
+  }
+}
+
+void Session::Impl::RespondToRequestWithBody() {
+  // The body is never read, so the connection cannot carry another request: whatever
+  // the answer, it is the last one. A route that refuses the request anyway (404, 405)
+  // says why; one that would serve it refuses the body.
+  h2::Reply reply = h2::RouteRequest(request_.head, options_, env_);
+  if (reply.status < 400 || reply.kind == h2::Reply::Kind::kEventStream) {
+    reply = TextReply(400, "request body not allowed");
+  }
+  reply.head_only = request_.head.method == "HEAD";
+  RespondFixed(reply, false);
+}
+
+void Session::Impl::RespondFixed(const h2::Reply& reply, bool keep_alive) {
+  AppendHead(reply.status, reply.headers, Framing::kAsGiven, keep_alive, &pending_);
+  if (!reply.head_only) pending_.append(reply.body);
+  if (!keep_alive) close_after_ = true;
+}
+
+void Session::Impl::RespondError(int status) {
+  RespondFixed(TextReply(status, TextFor(status)), false);
+}
+
+void Session::Impl::StartEventStream(const h2::Reply& reply, bool keep_alive, bool http10) {
+  // HTTP/1.0 has no chunked coding: the stream's end is the connection's.
+  stream_chunked_ = !http10;
+  stream_keep_alive_ = keep_alive && !http10;
+  AppendHead(reply.status, reply.headers, http10 ? Framing::kUntilClose : Framing::kChunked,
+             stream_keep_alive_, &pending_);
+  const int32_t id = ++streams_started_;
+  stream_ = std::make_unique<h2::Stream>(*this, id, options_.stream_buffer_bytes);
+  stream_->BeginEventStream(
+      h2::StreamEndOfLife(now_ms_, options_.max_stream_age_ms, static_cast<uint64_t>(id)));
+  ++env_.counters().streams;
+  // First bytes, in order: the retry preamble, then replay (or gap), then live events.
+  if (options_.retry_ms > 0) stream_->Enqueue(EncodeRetryPreamble(options_.retry_ms));
+  if (shutting_down_) {
+    stream_->End();
+  } else {
+    stream_->Subscribe(reply.subscription.topics, reply.subscription.last_event_id);
+  }
+}
+
+bool Session::Impl::ProduceOutput(std::string* out, size_t max_bytes) {
+  while (out->size() < max_bytes) {
+    if (!pending_.empty()) {
+      out->append(pending_);
+      pending_.clear();
+      continue;
+    }
+    if (stream_) {
+      if (!PullStream(out, max_bytes)) break;
+      continue;
+    }
+    if (!ParseOne()) break;
+  }
+  closed_.clear();
+  return true;
+}
+
+bool Session::Impl::PullStream(std::string* out, size_t max_bytes) {
+  const h2::BodySource::Chunk chunk = stream_->NextChunk(max_bytes - out->size());
+  if (chunk.kind == h2::BodySource::Chunk::Kind::kDeferred) return false;
+  if (chunk.length > 0) {
+    if (stream_chunked_) AppendChunkSize(chunk.length, out);
+    stream_->WritePayload(chunk.length, out);
+    if (stream_chunked_) out->append(kChunkEnd);
+  }
+  if (chunk.end_stream) {
+    if (stream_chunked_) out->append(kLastChunk);
+    FinishStream();
+  }
+  return true;
+}
+
+void Session::Impl::FinishStream() {
+  DetachStream(*stream_);
+  if (!stream_keep_alive_ || shutting_down_) close_after_ = true;
+  closed_.push_back(std::move(stream_));
+  idle_since_ms_ = now_ms_;
+}
+
+void Session::Impl::DetachStream(h2::Stream& stream) {
+  if (stream.subscribed()) env_.hub().Unsubscribe(&stream);
+  --env_.counters().streams;
+}
+
+bool Session::Impl::OnTimer(uint64_t now_ms) {
+  now_ms_ = std::max(now_ms_, now_ms);
+  if (stream_) stream_->OnTimer(now_ms_, options_.keepalive_ms, keepalive_);
+  closed_.clear();
+  // Idle: no request has completed for a while and nothing is being answered. This
+  // also ends a request head that trickles in too slowly.
+  const bool idle = stream_ == nullptr && pending_.empty() && !close_after_;
+  return !(idle && limits_.idle_timeout_ms != 0 &&
+           now_ms_ - idle_since_ms_ >= limits_.idle_timeout_ms);
+}
+
+void Session::Impl::Shutdown() {
+  if (shutting_down_) return;
+  shutting_down_ = true;
+  close_after_ = true;
+  if (stream_) {
+    if (stream_->subscribed()) env_.hub().Unsubscribe(stream_.get());
+    stream_->End();
+  }
+  owner_.OnOutputPending();
+}
+
+Session::Session(h2::SessionEnvironment& env, const h2::SessionOptions& options,
+                 const Limits& limits, h2::OutputListener& owner)
+    : impl_(std::make_unique<Impl>(env, options, limits, owner)) {}
+Session::~Session() = default;
+void Session::Start(uint64_t now_ms) {
+  impl_->Start(now_ms);
+}
+bool Session::Receive(std::span<const uint8_t> bytes) {
+  return impl_->Receive(bytes);
+}
+bool Session::ProduceOutput(std::string* out, size_t max_bytes) {
+  return impl_->ProduceOutput(out, max_bytes);
+}
+bool Session::OnTimer(uint64_t now_ms) {
+  return impl_->OnTimer(now_ms);
+}
+void Session::Shutdown() {
+  impl_->Shutdown();
+}
+bool Session::Finished() const {
+  return impl_->Finished();
+}
+bool Session::WantsWrite() const {
+  return impl_->WantsWrite();
+}
+size_t Session::open_sse_streams() const {
+  return impl_->open_sse_streams();
+}
+
+}  // namespace ssegw::h1

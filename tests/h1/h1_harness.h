@@ -1,0 +1,43 @@
+// H1Harness: an h1::Session fed raw request bytes and drained of raw response bytes in
+// one process, with the fake environment of the h2 tests (a real Hub) and a fake clock.
+// Single-threaded.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "h1/session.h"
+#include "h2_pair.h"
+
+namespace ssegw::h1::testing {
+
+class H1Harness final : public h2::OutputListener {
+ public:
+  explicit H1Harness(const h2::SessionOptions& options = {}, const Limits& limits = {});
+
+  // Receive(); returns its result.
+  bool Send(std::string_view bytes);
+  // Everything ProduceOutput gives now (looping until it gives nothing).
+  std::string Output(size_t max_bytes_per_call = 256 * 1024);
+  // Advances the clock and runs OnTimer; returns its result.
+  bool Tick(uint64_t advance_ms);
+
+  h2::testing::FakeEnvironment& env() { return env_; }
+  Session& session() { return session_; }
+  size_t output_pending = 0;  // OnOutputPending calls
+  void OnOutputPending() override { ++output_pending; }
+
+ private:
+  h2::testing::FakeEnvironment env_;
+  Session session_;
+  uint64_t now_ms_ = 1'000'000;
+};
+
+// "GET <path> HTTP/1.1" with Host and the given extra header lines ("Name: value\r\n"...).
+std::string Get(std::string_view path, std::string_view extra_lines = "");
+
+// Decodes a chunked body; `*complete` says whether the last chunk was seen.
+std::string Dechunk(std::string_view chunked, bool* complete);
+
+}  // namespace ssegw::h1::testing
