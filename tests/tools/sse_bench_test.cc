@@ -130,7 +130,46 @@ TEST_F(SseBenchTest, ReportsAMissingSocketAndBadFlags) {
                 .exit_code,
             1);
   EXPECT_EQ(Run({"--url", Url("x"), "--connections", "many"}).exit_code, 2);
-  EXPECT_EQ(Run({"--url", "http://127.0.0.1:1/events/x"}).exit_code, 2);
+  EXPECT_EQ(Run({"--url", "ftp://127.0.0.1:1/events/x"}).exit_code, 2);
+  // Publish-only mode needs something to publish.
+  EXPECT_EQ(Run({"--url", Url("x"), "--connections", "0"}).exit_code, 2);
+}
+
+TEST_F(SseBenchTest, PublishOnlyMeasuresIngest) {
+  // --connections 0: no subscriber, one pipelined publisher as fast as replies come back.
+  const BenchRun run =
+      Run({"--url", Url("ingest"), "--connections", "0", "--duration", "1", "--publish-rate",
+           "1000000", "--batch", "50", "--socket", gateway_->socket_path(), "--gateway-pid",
+           std::to_string(gateway_->pid()), "--json-only"});
+  SCOPED_TRACE(run.output);
+  EXPECT_EQ(run.exit_code, 0);
+  EXPECT_GT(Field(run.json, "published_per_s").value_or(0), 0);
+  EXPECT_EQ(Field(run.json, "events_published"), Field(run.json, "events_sent"));
+  EXPECT_EQ(Field(run.json, "events_received"), 0);
+  EXPECT_EQ(Field(run.json, "errors"), 0);
+  EXPECT_GE(Field(run.json, "setup_s").value_or(-1), 0);
+  EXPECT_TRUE(Field(run.json, "gateway_cpu_ns_per_published_event"));
+}
+
+TEST_F(SseBenchTest, H2cWithPriorKnowledgeOnTheCleartextListener) {
+  std::string error;
+  const auto cert = MakeTestCertificate(SSEGW_GEN_DEV_CERT, &error);
+  ASSERT_TRUE(cert) << error;
+  GatewayProcess gateway(GatewayConfig{
+      .binary = SSEGW_GATEWAY_BIN, .certificate = *cert, .listen_plain = "127.0.0.1:0"});
+  ASSERT_TRUE(gateway.Start(&error)) << error;
+  const std::string url =
+      "http://127.0.0.1:" + std::to_string(gateway.plain_port()) + "/events/plain";
+  const BenchRun run =
+      Run({"--url", url, "--connections", "2", "--streams", "10", "--duration", "1",
+           "--publish-rate", "50", "--socket", gateway.socket_path(), "--json-only"});
+  SCOPED_TRACE(run.output);
+  EXPECT_EQ(run.exit_code, 0);
+  const double published = Field(run.json, "events_published").value_or(0);
+  EXPECT_GT(published, 0);
+  EXPECT_EQ(Field(run.json, "events_received"), published * 20);
+  EXPECT_EQ(Field(run.json, "lost"), 0);
+  EXPECT_EQ(Field(run.json, "errors"), 0);
 }
 
 }  // namespace

@@ -33,8 +33,20 @@ TEST(TargetTest, AnyPathWithoutTopicsButNotForMany) {
   EXPECT_TRUE(t->topics.empty());
   EXPECT_EQ(t->PathOf(0), "/events?topic=a&topic=b");
   EXPECT_FALSE(ParseTarget("https://localhost:1/events?topic=a", 2, &error));
-  EXPECT_FALSE(ParseTarget("http://localhost:1/events/a", 1, &error));
+  EXPECT_FALSE(ParseTarget("ftp://localhost:1/events/a", 1, &error));
   EXPECT_FALSE(ParseTarget("https://localhost:x/events/a", 1, &error));
+}
+
+TEST(TargetTest, HttpMeansH2cWithPriorKnowledge) {
+  std::string error;
+  const auto t = ParseTarget("http://127.0.0.1/events/news", 1, &error);
+  ASSERT_TRUE(t) << error;
+  EXPECT_FALSE(t->tls);
+  EXPECT_EQ(t->port, "80");
+  EXPECT_EQ(t->topics, std::vector<std::string>{"news"});
+  const auto tls = ParseTarget("https://127.0.0.1:8443/events/news", 1, &error);
+  ASSERT_TRUE(tls) << error;
+  EXPECT_TRUE(tls->tls);
 }
 
 }  // namespace

@@ -188,6 +188,13 @@ void BenchConnection::FinishConnect() {
   socklen_t length = sizeof so_error;
   getsockopt(fd_, SOL_SOCKET, SO_ERROR, &so_error, &length);
   if (so_error != 0) return Fail(std::string("connect: ") + std::strerror(so_error));
+  if (context_.ssl_ctx == nullptr) {  // h2c: the HTTP/2 preface goes out at once
+    event_add(read_event_, nullptr);
+    if (!StartSession()) return;
+    context_.counters.connections_up.Add();
+    state_ = State::kOpen;
+    return Flush();
+  }
   ssl_ = SSL_new(context_.ssl_ctx);
   SSL_set_fd(ssl_, fd_);
   if (!context_.target->host.empty()) SSL_set_tlsext_host_name(ssl_, context_.target->host.c_str());
@@ -246,7 +253,8 @@ bool BenchConnection::StartSession() {
   const Target& target = *context_.target;
   for (size_t i = 0; i < streams_.size(); ++i) {
     const std::string path = target.PathOf(first_stream_ + i);
-    const nghttp2_nv headers[] = {Header(":method", "GET"), Header(":scheme", "https"),
+    const nghttp2_nv headers[] = {Header(":method", "GET"),
+                                  Header(":scheme", target.tls ? "https" : "http"),
                                   Header(":authority", target.authority), Header(":path", path),
                                   Header("accept", "text/event-stream")};
     const int32_t id =
@@ -266,23 +274,21 @@ void BenchConnection::ReadAll() {
     bool drained = false;  // OpenSSL and the socket have nothing more for now
     std::string failure;
     while (filled + kMaxTlsRecord <= buffer.size()) {
-      ERR_clear_error();
-      const int n =
-          SSL_read(ssl_, buffer.data() + filled, static_cast<int>(buffer.size() - filled));
-      if (n > 0) {
-        filled += static_cast<size_t>(n);
+      size_t n = 0;
+      const Io io = Receive(buffer.data() + filled, buffer.size() - filled, &n);
+      if (io == Io::kDone) {
+        filled += n;
         continue;
       }
-      const int e = SSL_get_error(ssl_, n);
-      if (e == SSL_ERROR_WANT_READ) {
+      if (io == Io::kWantRead) {
         drained = true;
-      } else if (e == SSL_ERROR_WANT_WRITE) {
+      } else if (io == Io::kWantWrite) {
         drained = true;
         WaitForWritable();
-      } else if (e == SSL_ERROR_ZERO_RETURN) {
+      } else if (io == Io::kEof) {
         failure = "the server closed the connection";
       } else {
-        failure = "TLS read failed: " + OpenSslErrors();
+        failure = "read failed: " + IoError();
       }
       break;
     }
@@ -324,21 +330,74 @@ void BenchConnection::Flush() {
     }
     // OpenSSL's rule: after WANT_WRITE, retry with the same bytes and the same length.
     const size_t length = retry_length_ != 0 ? retry_length_ : output_.size() - output_offset_;
-    ERR_clear_error();
-    const int n = SSL_write(ssl_, output_.data() + output_offset_, static_cast<int>(length));
-    if (n > 0) {
-      output_offset_ += static_cast<size_t>(n);
+    size_t n = 0;
+    const Io io = Send(output_.data() + output_offset_, length, &n);
+    if (io == Io::kDone) {
+      output_offset_ += n;
       retry_length_ = 0;
       continue;
     }
-    const int e = SSL_get_error(ssl_, n);
-    if (e == SSL_ERROR_WANT_WRITE || e == SSL_ERROR_WANT_READ) {
+    if (io == Io::kWantWrite || io == Io::kWantRead) {
       retry_length_ = length;
-      if (e == SSL_ERROR_WANT_WRITE) WaitForWritable();
+      if (io == Io::kWantWrite) WaitForWritable();
       return;
     }
-    return Fail("TLS write failed: " + OpenSslErrors());
+    return Fail("write failed: " + IoError());
   }
+}
+
+BenchConnection::Io BenchConnection::Receive(char* data, size_t length, size_t* done) {
+  if (ssl_ == nullptr) {
+    const ssize_t n = recv(fd_, data, length, 0);
+    if (n > 0) {
+      *done = static_cast<size_t>(n);
+      return Io::kDone;
+    }
+    if (n == 0) return Io::kEof;
+    return errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR ? Io::kWantRead : Io::kError;
+  }
+  ERR_clear_error();
+  const int n = SSL_read(ssl_, data, static_cast<int>(length));
+  if (n > 0) {
+    *done = static_cast<size_t>(n);
+    return Io::kDone;
+  }
+  switch (SSL_get_error(ssl_, n)) {
+    case SSL_ERROR_WANT_READ:
+      return Io::kWantRead;
+    case SSL_ERROR_WANT_WRITE:
+      return Io::kWantWrite;
+    case SSL_ERROR_ZERO_RETURN:
+      return Io::kEof;
+    default:
+      return Io::kError;
+  }
+}
+
+BenchConnection::Io BenchConnection::Send(const char* data, size_t length, size_t* done) {
+  if (ssl_ == nullptr) {
+    const ssize_t n = send(fd_, data, length, MSG_NOSIGNAL);
+    if (n > 0) {
+      *done = static_cast<size_t>(n);
+      return Io::kDone;
+    }
+    return n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR) ? Io::kWantWrite
+                                                                                : Io::kError;
+  }
+  ERR_clear_error();
+  const int n = SSL_write(ssl_, data, static_cast<int>(length));
+  if (n > 0) {
+    *done = static_cast<size_t>(n);
+    return Io::kDone;
+  }
+  const int e = SSL_get_error(ssl_, n);
+  if (e == SSL_ERROR_WANT_WRITE) return Io::kWantWrite;
+  if (e == SSL_ERROR_WANT_READ) return Io::kWantRead;
+  return Io::kError;
+}
+
+std::string BenchConnection::IoError() const {
+  return ssl_ == nullptr ? std::string(std::strerror(errno)) : "TLS: " + OpenSslErrors();
 }
 
 void BenchConnection::Fail(std::string reason) {

@@ -1,5 +1,7 @@
 // BenchConnection: one TLS HTTP/2 client connection of sse-bench holding many
-// never-ending SSE streams, driven by a libevent loop.
+// never-ending SSE streams, driven by a libevent loop. Without a TLS context (an http://
+// URL) it speaks h2c with prior knowledge on the plain socket instead; everything else
+// is the same.
 //
 // Start() connects without blocking; the loop then runs the TLS handshake (ALPN must
 // pick h2), sends our SETTINGS with large windows (so flow control never slows the
@@ -67,6 +69,11 @@ class BenchConnection {
   bool StartSession();
   void ReadAll();
   void Flush();
+  // One read or write on the connection, through TLS or straight on the socket.
+  enum class Io { kDone, kWantRead, kWantWrite, kEof, kError };
+  Io Receive(char* data, size_t length, size_t* done);
+  Io Send(const char* data, size_t length, size_t* done);
+  std::string IoError() const;
   void WaitForWritable();
   void Fail(std::string reason);
   void Close();

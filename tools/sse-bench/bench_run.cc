@@ -33,6 +33,7 @@ struct Snapshot {
   uint64_t at_ns = 0;
   uint64_t events = 0;
   uint64_t data_bytes = 0;
+  uint64_t accepted = 0;  // events the gateway accepted from our publisher
   double cpu_s = 0;
   std::optional<double> gateway_cpu_s;
   std::optional<HostCpu> host_cpu;
@@ -86,9 +87,14 @@ class Bench {
 };
 
 bool Bench::Prepare(std::string* error) {
-  if (options_.connections == 0 || options_.streams == 0 || options_.topics == 0 ||
-      options_.threads <= 0 || options_.batch == 0) {
-    *error = "--connections, --streams, --topics, --threads and --batch must be at least 1";
+  if (options_.streams == 0 || options_.topics == 0 || options_.threads <= 0 ||
+      options_.batch == 0) {
+    *error = "--streams, --topics, --threads and --batch must be at least 1";
+    return false;
+  }
+  // --connections 0 is the ingest mode: publish only, nobody subscribes.
+  if (options_.connections == 0 && options_.publish_rate <= 0) {
+    *error = "--connections 0 (publish only) needs --publish-rate";
     return false;
   }
   if (options_.stream_window == 0 || options_.stream_window > (size_t{1} << 31) - 1) {
@@ -185,6 +191,7 @@ Snapshot Bench::Take() const {
   s.at_ns = MonotonicNs();
   s.events = TotalEvents();
   s.data_bytes = TotalDataBytes();
+  if (publisher_) s.accepted = publisher_->counters().events_accepted.Get();
   s.cpu_s = SelfCpuSeconds();
   if (options_.gateway_pid > 0) s.gateway_cpu_s = ProcessCpuSeconds(options_.gateway_pid);
   s.host_cpu = ReadHostCpu();
@@ -295,6 +302,9 @@ RunResults Bench::Collect() {
       window_s > 0 ? static_cast<double>(window_end_.data_bytes - window_start_.data_bytes) /
                          window_s / (1 << 20)
                    : 0;
+  r.published_per_s =
+      window_s > 0 ? static_cast<double>(window_end_.accepted - window_start_.accepted) / window_s
+                   : 0;
   r.cpu_seconds = SelfCpuSeconds();
   r.window_cpu_seconds = window_end_.cpu_s - window_start_.cpu_s;
   if (r.window_deliveries > 0) {
@@ -305,6 +315,10 @@ RunResults Bench::Collect() {
     if (r.window_deliveries > 0) {
       r.gateway_cpu_ns_per_delivery =
           *r.gateway_cpu_seconds * 1e9 / static_cast<double>(r.window_deliveries);
+    } else if (window_end_.accepted > window_start_.accepted) {
+      r.gateway_cpu_ns_per_published_event =
+          *r.gateway_cpu_seconds * 1e9 /
+          static_cast<double>(window_end_.accepted - window_start_.accepted);
     }
   }
   if (window_start_.host_cpu && window_end_.host_cpu &&
@@ -366,7 +380,7 @@ int Bench::Run() {
     return 2;
   }
   signal(SIGPIPE, SIG_IGN);
-  MakeSslContext();
+  if (target_.tls) MakeSslContext();  // h2c connections run without one
   if (options_.publish_rate > 0) {
     PublishConfig config;
     config.socket_path = options_.socket_path;
@@ -384,7 +398,13 @@ int Bench::Run() {
 
   run_start_ns_ = last_progress_ns_ = MonotonicNs();
   StartReceivers();
-  if (!WaitForStreams()) {
+  bool ready = true;
+  if (options_.connections == 0) {
+    setup_end_ns_ = run_start_ns_;  // publish only: nothing to set up
+  } else {
+    ready = WaitForStreams();
+  }
+  if (!ready) {
     // Nothing to measure; report what happened.
     window_start_ = window_end_ = Take();
     publisher_.reset();

@@ -1,6 +1,6 @@
 // sse-bench: a load generator for sse-gateway that measures events, not requests.
 //
-// It holds C TLS HTTP/2 connections × S SSE streams, optionally publishes stamped
+// It holds C TLS HTTP/2 (or h2c) connections × S SSE streams, optionally publishes stamped
 // events at a steady rate through the gateway's publish socket, and reports deliveries
 // per second, publish→receive latency, whether anything was lost, and how much CPU it
 // spent itself per delivery (so a reader can tell that the bench was not the limit).
@@ -20,10 +20,13 @@ int main(int argc, char** argv) {
       "optionally publish stamped events, and report deliveries/s, latency and loss "
       "as one JSON line. The server certificate is NOT verified."};
   app.add_option("--url", options.url,
-                 "subscription URL, https://HOST:PORT/events/<topic> (or any path when not "
-                 "publishing and --topics is 1)")
+                 "subscription URL, https://HOST:PORT/events/<topic>, or http://... for h2c "
+                 "(HTTP/2 with prior knowledge) on a cleartext listener; any path when not "
+                 "publishing and --topics is 1")
       ->required();
-  app.add_option("--connections,-c", options.connections, "TLS connections")->capture_default_str();
+  app.add_option("--connections,-c", options.connections,
+                 "connections; 0: publish only (ingest rate, needs --publish-rate)")
+      ->capture_default_str();
   app.add_option("--streams,-s", options.streams, "SSE streams per connection")
       ->capture_default_str();
   app.add_option("--duration,-d", options.duration_s, "measurement window, seconds")

@@ -35,7 +35,7 @@ struct ReceiverCounters {
 
 struct ReceiveContext {
   event_base* base = nullptr;
-  ssl_ctx_st* ssl_ctx = nullptr;
+  ssl_ctx_st* ssl_ctx = nullptr;  // null: h2c, HTTP/2 with prior knowledge on plain TCP
   const Target* target = nullptr;
   sockaddr_storage address{};
   socklen_t address_length = 0;

@@ -99,6 +99,7 @@ std::string ToJsonLine(const RunResults& r) {
       .Add("lost", r.lost)
       .Add("window_deliveries", r.window_deliveries)
       .Add("deliveries_per_s", r.deliveries_per_s, 1)
+      .Add("published_per_s", r.published_per_s, 1)
       .Add("received_mib_per_s", r.received_mib_per_s, 2)
       .Add("latency_ms", latency)
       .Add("errors", r.errors)
@@ -109,6 +110,9 @@ std::string ToJsonLine(const RunResults& r) {
   if (r.gateway_cpu_seconds) o.Add("gateway_cpu_seconds", *r.gateway_cpu_seconds, 3);
   if (r.gateway_cpu_ns_per_delivery) {
     o.Add("gateway_cpu_ns_per_delivery", *r.gateway_cpu_ns_per_delivery, 1);
+  }
+  if (r.gateway_cpu_ns_per_published_event) {
+    o.Add("gateway_cpu_ns_per_published_event", *r.gateway_cpu_ns_per_published_event, 1);
   }
   if (r.host_cpu_busy) o.Add("host_cpu_busy", *r.host_cpu_busy, 3);
   return o.Done();

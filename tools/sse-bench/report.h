@@ -11,12 +11,15 @@
 //   unexpected         Σ over streams of max(0, received − expected) (someone else
 //                      published to the bench's topics, or an event came twice)
 //   deliveries_per_s   (window) events received per second of the measurement window
+//   published_per_s    (window) events the gateway accepted per second (with
+//                      --connections 0 this is the ingest figure: nobody subscribes)
 //   latency_ms         (window) publish→receive of events published in the window
 //   errors             rejected or unanswered publishes, failed connections, non-200
 //                      or server-closed streams, GOAWAYs, unexpected events
 //   cpu_seconds        user+system CPU of sse-bench itself, whole run
 //   cpu_ns_per_delivery  (window) sse-bench CPU per delivered event
-//   gateway_cpu_*      (window) the same for --gateway-pid, when given
+//   gateway_cpu_*      (window) the same for --gateway-pid, when given; with no
+//                      deliveries, gateway_cpu_ns_per_published_event instead
 //   host_cpu_busy      (window) share of all CPUs of the machine that was busy (0..1)
 #pragma once
 
@@ -55,6 +58,7 @@ struct RunResults {
   uint64_t lost = 0;
   uint64_t unexpected = 0;
   double deliveries_per_s = 0;
+  double published_per_s = 0;     // (window) events accepted by the gateway
   double received_mib_per_s = 0;  // (window) DATA payload bytes
   LatencySummary latency;
 
@@ -71,6 +75,7 @@ struct RunResults {
   double cpu_ns_per_delivery = 0;
   std::optional<double> gateway_cpu_seconds;  // window
   std::optional<double> gateway_cpu_ns_per_delivery;
+  std::optional<double> gateway_cpu_ns_per_published_event;
   std::optional<double> host_cpu_busy;
 };
 

@@ -6,7 +6,8 @@ namespace ssebench {
 
 namespace {
 
-constexpr std::string_view kScheme = "https://";
+constexpr std::string_view kTlsScheme = "https://";
+constexpr std::string_view kPlainScheme = "http://";
 constexpr std::string_view kEventsPrefix = "/events/";
 
 }  // namespace
@@ -18,18 +19,23 @@ std::string Target::PathOf(size_t stream_index) const {
 
 std::optional<Target> ParseTarget(const std::string& url, size_t topic_count, std::string* error) {
   std::string_view rest(url);
-  if (!rest.starts_with(kScheme)) {
-    *error = "--url must start with https:// (sse-bench speaks HTTP/2 over TLS only)";
+  Target target;
+  std::string_view port = "443";
+  if (rest.starts_with(kTlsScheme)) {
+    rest.remove_prefix(kTlsScheme.size());
+  } else if (rest.starts_with(kPlainScheme)) {
+    rest.remove_prefix(kPlainScheme.size());
+    target.tls = false;
+    port = "80";
+  } else {
+    *error = "--url must start with https:// (HTTP/2 over TLS) or http:// (h2c)";
     return std::nullopt;
   }
-  rest.remove_prefix(kScheme.size());
   const size_t slash = rest.find('/');
-  Target target;
   target.authority = std::string(rest.substr(0, slash));
   target.path = slash == std::string_view::npos ? "/" : std::string(rest.substr(slash));
 
   std::string_view authority(target.authority);
-  std::string_view port = "443";
   if (authority.starts_with('[')) {  // [IPv6]:port
     const size_t close = authority.find(']');
     if (close == std::string_view::npos) {
@@ -46,7 +52,7 @@ std::optional<Target> ParseTarget(const std::string& url, size_t topic_count, st
   }
   if (target.host.empty() || port.empty() ||
       port.find_first_not_of("0123456789") != std::string_view::npos) {
-    *error = "--url: expected https://HOST:PORT/PATH";
+    *error = "--url: expected https://HOST:PORT/PATH or http://HOST:PORT/PATH";
     return std::nullopt;
   }
   target.port = std::string(port);

@@ -1,11 +1,12 @@
 // Target: what sse-bench connects to and subscribes to, parsed from --url and --topics.
 //
 // The URL is https://HOST:PORT/PATH (port 443 when omitted; HOST may be a name, an IPv4
-// address or a bracketed IPv6 address). With one topic every stream requests PATH as
-// given, so any subscription URL works, /events?topic=A&topic=B included. With N > 1
-// topics PATH must be /events/<topic>: stream i then requests /events/<topic>-<i mod N>.
-// Publishing (--publish-rate) also needs the /events/<topic> form, because the
-// publisher must know which topic the streams listen to.
+// address or a bracketed IPv6 address), or http://HOST:PORT/PATH (port 80) for cleartext
+// HTTP/2 with prior knowledge (h2c), as behind a TLS-terminating load balancer. With one topic
+// every stream requests PATH as given, so any subscription URL works, /events?topic=A&topic=B
+// included. With N > 1 topics PATH must be /events/<topic>: stream i then requests
+// /events/<topic>-<i mod N>. Publishing (--publish-rate) also needs the /events/<topic> form,
+// because the publisher must know which topic the streams listen to.
 //
 // Pure values; thread-safe once built.
 #pragma once
@@ -18,6 +19,7 @@
 namespace ssebench {
 
 struct Target {
+  bool tls = true;        // https:// (h2 over TLS); false: http:// (h2c)
   std::string host;       // without brackets
   std::string port;       // decimal
   std::string authority;  // HOST:PORT as given, for :authority
