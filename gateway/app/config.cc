@@ -167,7 +167,6 @@ Config Validate(const RawSettings& settings) {
       config.allow_origins = raw.values;
     } else if (flag == "threads") {
       config.threads = static_cast<uint32_t>(ParseUnsigned(flag, raw, 1, 1024));
-      if (config.threads != 1) Fail(flag, raw, "only 1 event-loop thread is supported yet");
     } else if (flag == "log-level") {
       std::optional<net::LogLevel> level = net::ParseLogLevel(Single(flag, raw));
       if (!level) {

@@ -1,5 +1,8 @@
 #include "app/run.h"
 
+#include <sys/resource.h>
+
+#include <algorithm>
 #include <csignal>
 #include <cstdio>
 #include <cstring>
@@ -61,8 +64,33 @@ int StartupError(const std::string& error) {
 
 }  // namespace
 
+// Every connection and publisher is a descriptor, and Debian's default soft limit (1024)
+// is far below the default --max-connections: raise it as far as the hard limit allows.
+void RaiseDescriptorLimit(uint64_t max_connections) {
+  constexpr uint64_t kSpare = 64;  // listeners, the publish socket, publishers, logs
+  rlimit limit{};
+  if (getrlimit(RLIMIT_NOFILE, &limit) != 0) return;
+  const rlim_t wanted = std::min<rlim_t>(max_connections + kSpare, limit.rlim_max);
+  if (limit.rlim_cur < wanted) {
+    limit.rlim_cur = wanted;
+    setrlimit(RLIMIT_NOFILE, &limit);
+  }
+  if (limit.rlim_cur < max_connections + kSpare) {
+    LOG_WARN(
+        "only %llu file descriptors allowed (hard limit); --max-connections %llu will not "
+        "be reached",
+        static_cast<unsigned long long>(limit.rlim_cur),
+        static_cast<unsigned long long>(max_connections));
+  }
+}
+
 int RunGateway(const Config& config) {
   net::IgnoreSigpipe();
+  RaiseDescriptorLimit(config.max_connections);
+  if (config.threads > 1) {
+    LOG_WARN("--threads %u: this version runs one event loop; the others are not started",
+             config.threads);
+  }
   std::string error;
   std::unique_ptr<net::TlsContext> tls = net::TlsContext::Create(config.cert, config.key, &error);
   if (tls == nullptr) return StartupError(error);

@@ -375,12 +375,14 @@ int ServerSession::Impl::Respond(Stream& stream) {
 
 int ServerSession::Impl::RespondEventStream(Stream& stream, const Reply& reply,
                                             std::span<const nghttp2_nv> nv) {
+  // Counted as soon as it is an event stream, because Detach uncounts every event stream,
+  // including one whose response could not be submitted.
   stream.BeginEventStream(EndOfLife(stream.id()));
+  ++open_event_streams_;
+  ++env_.counters().streams;
   const int rv = adapter::SubmitResponse(session_, stream.id(), nv, &stream);
   if (rv != 0) return nghttp2_is_fatal(rv) ? Fail(rv) : 0;
   stream.set_responded();
-  ++open_event_streams_;
-  ++env_.counters().streams;
   // First bytes, in order: the retry preamble, then replay (or gap), then live events.
   if (options_.retry_ms > 0) stream.Enqueue(EncodeRetryPreamble(options_.retry_ms));
   if (shutting_down_) {

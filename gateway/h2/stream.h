@@ -93,7 +93,8 @@ class Stream final : public Subscriber, public BodySource {
   void WritePayload(size_t length, std::string* out) override;
 
  private:
-  // Queues retained events while the queue has room; false when the stream has to end.
+  // Queues retained events while the queue has room; ends the stream when history has
+  // evicted events it has not sent.
   void CatchUp();
 
   StreamOwner& owner_;

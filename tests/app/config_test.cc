@@ -94,7 +94,7 @@ TEST(ConfigTest, ReadsEveryFlag) {
                              "--allow-origin",
                              "*",
                              "--threads",
-                             "1",
+                             "4",
                              "--log-level",
                              "debug"});
   EXPECT_EQ(config.listen, (Endpoint{"::1", 0}));
@@ -113,6 +113,7 @@ TEST(ConfigTest, ReadsEveryFlag) {
   EXPECT_EQ(config.stream_buffer_bytes, 65536u);
   EXPECT_EQ(config.max_frame_bytes, 1024u);
   EXPECT_EQ(config.allow_origins, (std::vector<std::string>{"https://a.example", "*"}));
+  EXPECT_EQ(config.threads, 4u);
   EXPECT_EQ(config.log_level, net::LogLevel::kDebug);
 }
 
