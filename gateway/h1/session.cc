@@ -76,20 +76,22 @@ std::string_view TextFor(int status) {
 
 }  // namespace
 
-class Session::Impl final : public h2::StreamOwner {
+class Session final : public h2::HttpSession, public h2::StreamOwner {
  public:
-  Impl(h2::SessionEnvironment& env, const h2::SessionOptions& options, const Limits& limits,
-       h2::OutputListener& owner);
-  ~Impl();
+  Session(h2::SessionEnvironment& env, const h2::SessionOptions& options, const Limits& limits,
+          h2::OutputListener& owner);
+  ~Session() override;
+  Session(const Session&) = delete;
+  Session& operator=(const Session&) = delete;
 
-  void Start(uint64_t now_ms);
-  bool Receive(std::span<const uint8_t> bytes);
-  bool ProduceOutput(std::string* out, size_t max_bytes);
-  bool OnTimer(uint64_t now_ms);
-  void Shutdown();
-  bool Finished() const { return close_after_ && pending_.empty() && stream_ == nullptr; }
-  bool WantsWrite() const { return !pending_.empty() || (stream_ && stream_->ending()); }
-  size_t open_sse_streams() const { return stream_ ? 1 : 0; }
+  void Start(uint64_t now_ms) override;
+  bool Receive(std::span<const uint8_t> bytes) override;
+  bool ProduceOutput(std::string* out, size_t max_bytes) override;
+  bool OnTimer(uint64_t now_ms) override;
+  void Shutdown() override;
+  bool Finished() const override { return close_after_ && pending_.empty() && stream_ == nullptr; }
+  bool WantsWrite() const override { return !pending_.empty() || (stream_ && stream_->ending()); }
+  size_t open_sse_streams() const override { return stream_ ? 1 : 0; }
 
   // h2::StreamOwner.
   void OnStreamData(h2::Stream&) override { owner_.OnOutputPending(); }
@@ -115,7 +117,7 @@ class Session::Impl final : public h2::StreamOwner {
   };
 
   static const http_parser_settings* Settings();
-  static Impl* From(http_parser* parser) { return static_cast<Impl*>(parser->data); }
+  static Session* From(http_parser* parser) { return static_cast<Session*>(parser->data); }
 
   // Parser callbacks.
   int OnMessageBegin();
@@ -174,7 +176,7 @@ class Session::Impl final : public h2::StreamOwner {
   bool shutting_down_ = false;
 };
 
-const http_parser_settings* Session::Impl::Settings() {
+const http_parser_settings* Session::Settings() {
   static const http_parser_settings settings = [] {
     http_parser_settings s;
     http_parser_settings_init(&s);
@@ -193,8 +195,8 @@ const http_parser_settings* Session::Impl::Settings() {
   return &settings;
 }
 
-Session::Impl::Impl(h2::SessionEnvironment& env, const h2::SessionOptions& options,
-                    const Limits& limits, h2::OutputListener& owner)
+Session::Session(h2::SessionEnvironment& env, const h2::SessionOptions& options,
+                 const Limits& limits, h2::OutputListener& owner)
     : env_(env),
       options_(options),
       limits_(limits),
@@ -207,16 +209,16 @@ Session::Impl::Impl(h2::SessionEnvironment& env, const h2::SessionOptions& optio
   parser_.data = this;
 }
 
-Session::Impl::~Impl() {
+Session::~Session() {
   if (stream_) DetachStream(*stream_);
 }
 
-void Session::Impl::Start(uint64_t now_ms) {
+void Session::Start(uint64_t now_ms) {
   now_ms_ = now_ms;
   idle_since_ms_ = now_ms;
 }
 
-bool Session::Impl::Receive(std::span<const uint8_t> bytes) {
+bool Session::Receive(std::span<const uint8_t> bytes) {
   // After the last response nothing more is read into requests; the connection closes
   // once that response is written.
   if (close_after_) return true;
@@ -238,7 +240,7 @@ bool Session::Impl::Receive(std::span<const uint8_t> bytes) {
   return buffered_input() <= limits_.max_buffered_input;
 }
 
-bool Session::Impl::ParseOne() {
+bool Session::ParseOne() {
   if (close_after_ || stream_) return false;
   size_t available = buffered_input();
   if (problem_at_) available = std::min<uint64_t>(available, *problem_at_ - parsed_);
@@ -279,18 +281,18 @@ bool Session::Impl::ParseOne() {
   return false;
 }
 
-int Session::Impl::OnMessageBegin() {
+int Session::OnMessageBegin() {
   request_ = Request{};
   return 0;
 }
 
-int Session::Impl::OnUrl(std::string_view piece) {
+int Session::OnUrl(std::string_view piece) {
   // Bounded: the guard stops request lines longer than max_request_line.
   request_.url.append(piece);
   return 0;
 }
 
-int Session::Impl::OnHeaderField(std::string_view piece) {
+int Session::OnHeaderField(std::string_view piece) {
   if (request_.in_value) {
     if (const int rv = FinishHeader(); rv != 0) return rv;
   }
@@ -298,13 +300,13 @@ int Session::Impl::OnHeaderField(std::string_view piece) {
   return 0;
 }
 
-int Session::Impl::OnHeaderValue(std::string_view piece) {
+int Session::OnHeaderValue(std::string_view piece) {
   request_.in_value = true;
   request_.value.append(piece);
   return 0;
 }
 
-int Session::Impl::FinishHeader() {
+int Session::FinishHeader() {
   Request& r = request_;
   r.in_value = false;
   const std::string_view name = r.field;
@@ -332,7 +334,7 @@ int Session::Impl::FinishHeader() {
   return 0;
 }
 
-int Session::Impl::OnHeadersComplete() {
+int Session::OnHeadersComplete() {
   Request& r = request_;
   if (r.in_value || !r.field.empty()) {
     if (const int rv = FinishHeader(); rv != 0) return rv;
@@ -371,13 +373,13 @@ int Session::Impl::OnHeadersComplete() {
   return 0;
 }
 
-int Session::Impl::OnMessageComplete() {
+int Session::OnMessageComplete() {
   parsed_event_ = Parsed::kRequest;
   http_parser_pause(&parser_, 1);
   return 0;
 }
 
-void Session::Impl::Respond() {
+void Session::Respond() {
   idle_since_ms_ = now_ms_;
   const Request& r = request_;
   // CONNECT (and an accepted Upgrade would) turn the rest of the connection into
@@ -391,7 +393,7 @@ void Session::Impl::Respond() {
   }
 }
 
-void Session::Impl::RespondToRequestWithBody() {
+void Session::RespondToRequestWithBody() {
   // The body is never read, so the connection cannot carry another request: whatever
   // the answer, it is the last one. A route that refuses the request anyway (404, 405)
   // says why; one that would serve it refuses the body.
@@ -403,17 +405,17 @@ void Session::Impl::RespondToRequestWithBody() {
   RespondFixed(reply, false);
 }
 
-void Session::Impl::RespondFixed(const h2::Reply& reply, bool keep_alive) {
+void Session::RespondFixed(const h2::Reply& reply, bool keep_alive) {
   AppendHead(reply.status, reply.headers, Framing::kAsGiven, keep_alive, &pending_);
   if (!reply.head_only) pending_.append(reply.body);
   if (!keep_alive) close_after_ = true;
 }
 
-void Session::Impl::RespondError(int status) {
+void Session::RespondError(int status) {
   RespondFixed(TextReply(status, TextFor(status)), false);
 }
 
-void Session::Impl::StartEventStream(const h2::Reply& reply, bool keep_alive, bool http10) {
+void Session::StartEventStream(const h2::Reply& reply, bool keep_alive, bool http10) {
   // HTTP/1.0 has no chunked coding: the stream's end is the connection's.
   stream_chunked_ = !http10;
   stream_keep_alive_ = keep_alive && !http10;
@@ -433,7 +435,7 @@ void Session::Impl::StartEventStream(const h2::Reply& reply, bool keep_alive, bo
   }
 }
 
-bool Session::Impl::ProduceOutput(std::string* out, size_t max_bytes) {
+bool Session::ProduceOutput(std::string* out, size_t max_bytes) {
   while (out->size() < max_bytes) {
     if (!pending_.empty()) {
       out->append(pending_);
@@ -450,7 +452,7 @@ bool Session::Impl::ProduceOutput(std::string* out, size_t max_bytes) {
   return true;
 }
 
-bool Session::Impl::PullStream(std::string* out, size_t max_bytes) {
+bool Session::PullStream(std::string* out, size_t max_bytes) {
   const h2::BodySource::Chunk chunk = stream_->NextChunk(max_bytes - out->size());
   if (chunk.kind == h2::BodySource::Chunk::Kind::kDeferred) return false;
   if (chunk.length > 0) {
@@ -465,19 +467,19 @@ bool Session::Impl::PullStream(std::string* out, size_t max_bytes) {
   return true;
 }
 
-void Session::Impl::FinishStream() {
+void Session::FinishStream() {
   DetachStream(*stream_);
   if (!stream_keep_alive_ || shutting_down_) close_after_ = true;
   closed_.push_back(std::move(stream_));
   idle_since_ms_ = now_ms_;
 }
 
-void Session::Impl::DetachStream(h2::Stream& stream) {
+void Session::DetachStream(h2::Stream& stream) {
   if (stream.subscribed()) env_.hub().Unsubscribe(&stream);
   --env_.counters().streams;
 }
 
-bool Session::Impl::OnTimer(uint64_t now_ms) {
+bool Session::OnTimer(uint64_t now_ms) {
   now_ms_ = std::max(now_ms_, now_ms);
   if (stream_) stream_->OnTimer(now_ms_, options_.keepalive_ms, keepalive_);
   closed_.clear();
@@ -488,7 +490,7 @@ bool Session::Impl::OnTimer(uint64_t now_ms) {
            now_ms_ - idle_since_ms_ >= limits_.idle_timeout_ms);
 }
 
-void Session::Impl::Shutdown() {
+void Session::Shutdown() {
   if (shutting_down_) return;
   shutting_down_ = true;
   close_after_ = true;
@@ -499,33 +501,10 @@ void Session::Impl::Shutdown() {
   owner_.OnOutputPending();
 }
 
-Session::Session(h2::SessionEnvironment& env, const h2::SessionOptions& options,
-                 const Limits& limits, h2::OutputListener& owner)
-    : impl_(std::make_unique<Impl>(env, options, limits, owner)) {}
-Session::~Session() = default;
-void Session::Start(uint64_t now_ms) {
-  impl_->Start(now_ms);
-}
-bool Session::Receive(std::span<const uint8_t> bytes) {
-  return impl_->Receive(bytes);
-}
-bool Session::ProduceOutput(std::string* out, size_t max_bytes) {
-  return impl_->ProduceOutput(out, max_bytes);
-}
-bool Session::OnTimer(uint64_t now_ms) {
-  return impl_->OnTimer(now_ms);
-}
-void Session::Shutdown() {
-  impl_->Shutdown();
-}
-bool Session::Finished() const {
-  return impl_->Finished();
-}
-bool Session::WantsWrite() const {
-  return impl_->WantsWrite();
-}
-size_t Session::open_sse_streams() const {
-  return impl_->open_sse_streams();
+std::unique_ptr<h2::HttpSession> NewSession(h2::SessionEnvironment& env,
+                                            const h2::SessionOptions& options, const Limits& limits,
+                                            h2::OutputListener& owner) {
+  return std::make_unique<Session>(env, options, limits, owner);
 }
 
 }  // namespace ssegw::h1

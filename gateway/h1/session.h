@@ -1,4 +1,4 @@
-// Session: one HTTP/1.1 server connection's protocol state — requests parsed with
+// NewSession: one HTTP/1.1 server connection's protocol state — requests parsed with
 // http_parser (Debian's libhttp-parser), answered with the same routes and SSE streams
 // as HTTP/2 (h2/routes, h2/stream). Implements h2::HttpSession, so the connection drives
 // it exactly like the HTTP/2 session: bytes in through Receive(), bytes out through
@@ -41,32 +41,14 @@ struct Limits {
   uint64_t idle_timeout_ms = 60 * 1000;    // no request for this long while idle: close
 };
 
-class Session final : public h2::HttpSession {
- public:
-  // Header count and size limits come from `options` (max_header_count,
-  // max_header_list_bytes), as for HTTP/2.
-  Session(h2::SessionEnvironment& env, const h2::SessionOptions& options, const Limits& limits,
-          h2::OutputListener& owner);
-  ~Session() override;
-  Session(const Session&) = delete;
-  Session& operator=(const Session&) = delete;
-
-  void Start(uint64_t now_ms) override;
-  bool Receive(std::span<const uint8_t> bytes) override;
-  bool ProduceOutput(std::string* out, size_t max_bytes) override;
-  // Keep-alive comments and the age limit on the open event stream; false when the
-  // connection has been idle (no response in progress) for idle_timeout_ms.
-  bool OnTimer(uint64_t now_ms) override;
-  // Ends the event stream (terminating chunk) or the response in progress, answers no
-  // further request, and finishes.
-  void Shutdown() override;
-  bool Finished() const override;
-  bool WantsWrite() const override;
-  size_t open_sse_streams() const override;
-
- private:
-  class Impl;
-  std::unique_ptr<Impl> impl_;
-};
+// An HTTP/1.1 server session. Header count and size limits come from `options`
+// (max_header_count, max_header_list_bytes), as for HTTP/2. OnTimer() sends keep-alive
+// comments and applies the age limit to the open event stream, and returns false when
+// the connection has been idle (no response in progress) for idle_timeout_ms.
+// Shutdown() ends the event stream (terminating chunk) or the response in progress,
+// answers no further request, and finishes.
+std::unique_ptr<h2::HttpSession> NewSession(h2::SessionEnvironment& env,
+                                            const h2::SessionOptions& options, const Limits& limits,
+                                            h2::OutputListener& owner);
 
 }  // namespace ssegw::h1

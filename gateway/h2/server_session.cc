@@ -48,21 +48,23 @@ std::string_view View(const uint8_t* data, size_t size) {
 
 }  // namespace
 
-class ServerSession::Impl final : public StreamOwner {
+class ServerSession final : public HttpSession, public StreamOwner {
  public:
-  Impl(SessionEnvironment& env, const SessionOptions& options, OutputListener& owner);
-  ~Impl();
+  ServerSession(SessionEnvironment& env, const SessionOptions& options, OutputListener& owner);
+  ~ServerSession() override;
+  ServerSession(const ServerSession&) = delete;
+  ServerSession& operator=(const ServerSession&) = delete;
 
-  void Start(uint64_t now_ms);
-  bool Receive(std::span<const uint8_t> bytes);
-  bool ProduceOutput(std::string* out, size_t max_bytes);
-  bool OnTimer(uint64_t now_ms);
-  void Shutdown();
-  bool Finished() const {
+  void Start(uint64_t now_ms) override;
+  bool Receive(std::span<const uint8_t> bytes) override;
+  bool ProduceOutput(std::string* out, size_t max_bytes) override;
+  bool OnTimer(uint64_t now_ms) override;
+  void Shutdown() override;
+  bool Finished() const override {
     return nghttp2_session_want_read(session_) == 0 && nghttp2_session_want_write(session_) == 0;
   }
-  bool WantsWrite() const { return nghttp2_session_want_write(session_) != 0; }
-  size_t open_sse_streams() const { return open_event_streams_; }
+  bool WantsWrite() const override { return nghttp2_session_want_write(session_) != 0; }
+  size_t open_sse_streams() const override { return open_event_streams_; }
 
   // StreamOwner.
   void OnStreamData(Stream& stream) override;
@@ -81,7 +83,7 @@ class ServerSession::Impl final : public StreamOwner {
 
  private:
   static const nghttp2_session_callbacks* Callbacks();
-  static Impl* From(void* user_data) { return static_cast<Impl*>(user_data); }
+  static ServerSession* From(void* user_data) { return static_cast<ServerSession*>(user_data); }
 
   Stream* StreamOf(int32_t stream_id) const {
     return static_cast<Stream*>(nghttp2_session_get_stream_user_data(session_, stream_id));
@@ -115,7 +117,7 @@ class ServerSession::Impl final : public StreamOwner {
   size_t open_event_streams_ = 0;
 };
 
-const nghttp2_session_callbacks* ServerSession::Impl::Callbacks() {
+const nghttp2_session_callbacks* ServerSession::Callbacks() {
   // Built once and shared by every session on every thread; nghttp2 copies the table
   // into each session, and never writes to it.
   static const struct Holder {
@@ -155,8 +157,8 @@ const nghttp2_session_callbacks* ServerSession::Impl::Callbacks() {
   return holder.callbacks;
 }
 
-ServerSession::Impl::Impl(SessionEnvironment& env, const SessionOptions& options,
-                          OutputListener& owner)
+ServerSession::ServerSession(SessionEnvironment& env, const SessionOptions& options,
+                             OutputListener& owner)
     : env_(env), options_(options), owner_(owner) {
   nghttp2_option* option = nullptr;
   nghttp2_option_new(&option);
@@ -168,14 +170,14 @@ ServerSession::Impl::Impl(SessionEnvironment& env, const SessionOptions& options
   if (rv != 0) throw std::bad_alloc();  // nghttp2 fails here only when out of memory
 }
 
-ServerSession::Impl::~Impl() {
+ServerSession::~ServerSession() {
   // Callbacks run by nghttp2_session_del must not touch streams being torn down.
   destroying_ = true;
   nghttp2_session_del(session_);
   for (auto& [id, stream] : streams_) Detach(*stream);
 }
 
-void ServerSession::Impl::Detach(Stream& stream) {
+void ServerSession::Detach(Stream& stream) {
   if (stream.subscribed()) env_.hub().Unsubscribe(&stream);
   if (stream.is_event_stream()) {
     --open_event_streams_;
@@ -183,7 +185,7 @@ void ServerSession::Impl::Detach(Stream& stream) {
   }
 }
 
-void ServerSession::Impl::Start(uint64_t now_ms) {
+void ServerSession::Start(uint64_t now_ms) {
   now_ms_ = now_ms;
   last_ping_ms_ = now_ms;
   // RFC 9113 counts 32 bytes of overhead per field; advertise the largest list the
@@ -205,7 +207,7 @@ void ServerSession::Impl::Start(uint64_t now_ms) {
   owner_.OnOutputPending();
 }
 
-bool ServerSession::Impl::Receive(std::span<const uint8_t> bytes) {
+bool ServerSession::Receive(std::span<const uint8_t> bytes) {
   if (error_ != 0) return false;
   const int64_t rv = adapter::MemRecv(session_, bytes);
   bool ok = true;
@@ -224,7 +226,7 @@ bool ServerSession::Impl::Receive(std::span<const uint8_t> bytes) {
   return ok;
 }
 
-bool ServerSession::Impl::ProduceOutput(std::string* out, size_t max_bytes) {
+bool ServerSession::ProduceOutput(std::string* out, size_t max_bytes) {
   out_ = out;
   out_limit_ = max_bytes;
   bool ok = true;
@@ -246,7 +248,7 @@ bool ServerSession::Impl::ProduceOutput(std::string* out, size_t max_bytes) {
   return ok && error_ == 0;
 }
 
-bool ServerSession::Impl::OnTimer(uint64_t now_ms) {
+bool ServerSession::OnTimer(uint64_t now_ms) {
   now_ms_ = std::max(now_ms_, now_ms);
   bool alive = true;
   if (options_.keepalive_ms != 0 && now_ms_ - last_ping_ms_ >= options_.keepalive_ms) {
@@ -265,7 +267,7 @@ bool ServerSession::Impl::OnTimer(uint64_t now_ms) {
   return alive && error_ == 0;
 }
 
-void ServerSession::Impl::Shutdown() {
+void ServerSession::Shutdown() {
   if (shutting_down_) return;
   shutting_down_ = true;
   const int rv = nghttp2_submit_goaway(session_, NGHTTP2_FLAG_NONE,
@@ -281,7 +283,7 @@ void ServerSession::Impl::Shutdown() {
   closed_.clear();
 }
 
-void ServerSession::Impl::OnStreamData(Stream& stream) {
+void ServerSession::OnStreamData(Stream& stream) {
   // Only a paused source needs resuming. Asking nghttp2 for every event costs a stream
   // lookup each time, and with several events per turn most streams are not paused.
   if (stream.responded() && stream.TakeDeferred()) {
@@ -292,7 +294,7 @@ void ServerSession::Impl::OnStreamData(Stream& stream) {
   owner_.OnOutputPending();
 }
 
-int ServerSession::Impl::OnBeginHeaders(const nghttp2_frame& frame) {
+int ServerSession::OnBeginHeaders(const nghttp2_frame& frame) {
   if (destroying_) return 0;
   if (frame.hd.type != NGHTTP2_HEADERS || frame.headers.cat != NGHTTP2_HCAT_REQUEST) return 0;
   auto stream = std::make_unique<Stream>(*this, frame.hd.stream_id, options_.stream_buffer_bytes);
@@ -302,8 +304,8 @@ int ServerSession::Impl::OnBeginHeaders(const nghttp2_frame& frame) {
   return 0;
 }
 
-int ServerSession::Impl::OnHeader(const nghttp2_frame& frame, std::string_view name,
-                                  std::string_view value) {
+int ServerSession::OnHeader(const nghttp2_frame& frame, std::string_view name,
+                            std::string_view value) {
   if (destroying_) return 0;
   if (frame.hd.type != NGHTTP2_HEADERS || frame.headers.cat != NGHTTP2_HCAT_REQUEST) return 0;
   Stream* stream = StreamOf(frame.hd.stream_id);
@@ -332,7 +334,7 @@ int ServerSession::Impl::OnHeader(const nghttp2_frame& frame, std::string_view n
   return 0;
 }
 
-int ServerSession::Impl::OnFrameRecv(const nghttp2_frame& frame) {
+int ServerSession::OnFrameRecv(const nghttp2_frame& frame) {
   if (destroying_) return 0;
   switch (frame.hd.type) {
     case NGHTTP2_HEADERS:
@@ -349,7 +351,7 @@ int ServerSession::Impl::OnFrameRecv(const nghttp2_frame& frame) {
   }
 }
 
-int ServerSession::Impl::Respond(Stream& stream) {
+int ServerSession::Respond(Stream& stream) {
   if (stream.responded()) return 0;
   const Reply reply = RouteRequest(stream.request(), options_, env_);
   const std::string status = std::to_string(reply.status);
@@ -373,8 +375,8 @@ int ServerSession::Impl::Respond(Stream& stream) {
   return 0;
 }
 
-int ServerSession::Impl::RespondEventStream(Stream& stream, const Reply& reply,
-                                            std::span<const nghttp2_nv> nv) {
+int ServerSession::RespondEventStream(Stream& stream, const Reply& reply,
+                                      std::span<const nghttp2_nv> nv) {
   // Counted as soon as it is an event stream, because Detach uncounts every event stream,
   // including one whose response could not be submitted.
   stream.BeginEventStream(EndOfLife(stream.id()));
@@ -394,11 +396,11 @@ int ServerSession::Impl::RespondEventStream(Stream& stream, const Reply& reply,
   return 0;
 }
 
-uint64_t ServerSession::Impl::EndOfLife(int32_t stream_id) const {
+uint64_t ServerSession::EndOfLife(int32_t stream_id) const {
   return StreamEndOfLife(now_ms_, options_.max_stream_age_ms, static_cast<uint64_t>(stream_id));
 }
 
-int ServerSession::Impl::OnFrameSend(const nghttp2_frame& frame) {
+int ServerSession::OnFrameSend(const nghttp2_frame& frame) {
   if (destroying_) return 0;
   const bool ends_response = (frame.hd.type == NGHTTP2_DATA || frame.hd.type == NGHTTP2_HEADERS) &&
                              (frame.hd.flags & NGHTTP2_FLAG_END_STREAM);
@@ -413,7 +415,7 @@ int ServerSession::Impl::OnFrameSend(const nghttp2_frame& frame) {
   return 0;
 }
 
-int ServerSession::Impl::OnStreamClose(int32_t stream_id) {
+int ServerSession::OnStreamClose(int32_t stream_id) {
   if (destroying_) return 0;
   auto it = streams_.find(stream_id);
   if (it == streams_.end()) return 0;
@@ -423,8 +425,8 @@ int ServerSession::Impl::OnStreamClose(int32_t stream_id) {
   return 0;
 }
 
-int ServerSession::Impl::OnSendData(const nghttp2_frame& frame, const uint8_t* frame_header,
-                                    size_t length, nghttp2_data_source* source) {
+int ServerSession::OnSendData(const nghttp2_frame& frame, const uint8_t* frame_header,
+                              size_t length, nghttp2_data_source* source) {
   if (out_ == nullptr) return NGHTTP2_ERR_WOULDBLOCK;  // only mem_send calls this
   constexpr size_t kFrameHeaderBytes = 9;
   out_->append(reinterpret_cast<const char*>(frame_header), kFrameHeaderBytes);
@@ -436,33 +438,10 @@ int ServerSession::Impl::OnSendData(const nghttp2_frame& frame, const uint8_t* f
   return out_->size() >= out_limit_ ? NGHTTP2_ERR_PAUSE : 0;
 }
 
-ServerSession::ServerSession(SessionEnvironment& env, const SessionOptions& options,
-                             OutputListener& owner)
-    : impl_(std::make_unique<Impl>(env, options, owner)) {}
-ServerSession::~ServerSession() = default;
-void ServerSession::Start(uint64_t now_ms) {
-  impl_->Start(now_ms);
-}
-bool ServerSession::Receive(std::span<const uint8_t> bytes) {
-  return impl_->Receive(bytes);
-}
-bool ServerSession::ProduceOutput(std::string* out, size_t max_bytes) {
-  return impl_->ProduceOutput(out, max_bytes);
-}
-bool ServerSession::OnTimer(uint64_t now_ms) {
-  return impl_->OnTimer(now_ms);
-}
-void ServerSession::Shutdown() {
-  impl_->Shutdown();
-}
-bool ServerSession::Finished() const {
-  return impl_->Finished();
-}
-bool ServerSession::WantsWrite() const {
-  return impl_->WantsWrite();
-}
-size_t ServerSession::open_sse_streams() const {
-  return impl_->open_sse_streams();
+std::unique_ptr<HttpSession> NewServerSession(SessionEnvironment& env,
+                                              const SessionOptions& options,
+                                              OutputListener& owner) {
+  return std::make_unique<ServerSession>(env, options, owner);
 }
 
 }  // namespace ssegw::h2

@@ -1,4 +1,4 @@
-// ServerSession: one HTTP/2 server connection's protocol state — an nghttp2 server
+// NewServerSession: one HTTP/2 server connection's protocol state — an nghttp2 server
 // session driven through memory, with the gateway's routes and SSE streams on top.
 //
 // Bytes read from the peer go in through Receive(); frames to send come out through
@@ -60,42 +60,13 @@ class OutputListener {
   ~OutputListener() = default;
 };
 
-class ServerSession final : public HttpSession {
- public:
-  ServerSession(SessionEnvironment& env, const SessionOptions& options, OutputListener& owner);
-  ~ServerSession() override;
-  ServerSession(const ServerSession&) = delete;
-  ServerSession& operator=(const ServerSession&) = delete;
-
-  // Queues the server preface (SETTINGS). Call once, before Receive.
-  void Start(uint64_t now_ms) override;
-
-  // Feeds bytes from the peer. false: a fatal protocol error; a GOAWAY is queued, so
-  // flush what ProduceOutput gives and close.
-  bool Receive(std::span<const uint8_t> bytes) override;
-
-  // Appends pending frames to *out until it holds at least `max_bytes` or nothing more
-  // is ready. false: a fatal error; close after writing what *out holds.
-  bool ProduceOutput(std::string* out, size_t max_bytes) override;
-
-  // Time-driven work: keep-alive comments on streams idle for a keep-alive period, a
-  // PING per period (an unanswered one after a whole period: returns false, the peer is
-  // gone), and streams past max age ended cleanly (with jitter).
-  bool OnTimer(uint64_t now_ms) override;
-
-  // Graceful shutdown: GOAWAY, no new streams, every SSE stream ended after what is
-  // queued. Finished() becomes true once all of that is written.
-  void Shutdown() override;
-
-  // Nothing more to read or write: the connection can close.
-  bool Finished() const override;
-  // There are frames ready (or streams with data) that ProduceOutput would emit.
-  bool WantsWrite() const override;
-  size_t open_sse_streams() const override;
-
- private:
-  class Impl;
-  std::unique_ptr<Impl> impl_;
-};
+// An HTTP/2 server session. Start() queues the server preface (SETTINGS). Receive()
+// returning false means a fatal protocol error with a GOAWAY queued. OnTimer() sends
+// keep-alive comments on streams idle for a keep-alive period and a PING per period (an
+// unanswered one after a whole period returns false: the peer is gone), and ends streams
+// past max age cleanly, with jitter. Shutdown() sends GOAWAY, takes no new streams and
+// ends every SSE stream after what is queued; Finished() follows once that is written.
+std::unique_ptr<HttpSession> NewServerSession(SessionEnvironment& env,
+                                              const SessionOptions& options, OutputListener& owner);
 
 }  // namespace ssegw::h2

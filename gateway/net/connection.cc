@@ -118,9 +118,9 @@ void Connection::DoHandshake() {
 
 void Connection::StartSession(bool http2) {
   if (http2) {
-    session_ = std::make_unique<h2::ServerSession>(env_, options_.session, *this);
+    session_ = h2::NewServerSession(env_, options_.session, *this);
   } else {
-    session_ = std::make_unique<h1::Session>(env_, options_.session, options_.http1, *this);
+    session_ = h1::NewSession(env_, options_.session, options_.http1, *this);
   }
   session_->Start(EventLoop::NowMs());
   OnOutputPending();  // the HTTP/2 server preface

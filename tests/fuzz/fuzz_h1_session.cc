@@ -7,6 +7,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
+#include <memory>
 #include <span>
 #include <string>
 #include <string_view>
@@ -69,7 +70,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   limits.max_buffered_input = 4096;
   limits.idle_timeout_ms = 10'000;
   {
-    ssegw::h1::Session session(env, options, limits, listener);
+    std::unique_ptr<ssegw::h2::HttpSession> owned =
+        ssegw::h1::NewSession(env, options, limits, listener);
+    ssegw::h2::HttpSession& session = *owned;
     uint64_t now = 0;
     session.Start(now);
     std::string out;

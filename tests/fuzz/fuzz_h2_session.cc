@@ -7,6 +7,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
+#include <memory>
 #include <span>
 #include <string>
 #include <string_view>
@@ -17,7 +18,8 @@
 
 namespace {
 
-using ssegw::h2::ServerSession;
+using ssegw::h2::HttpSession;
+using ssegw::h2::NewServerSession;
 using ssegw::h2::SessionOptions;
 
 void Check(bool condition) {
@@ -71,7 +73,8 @@ void Run(std::span<const uint8_t> input, bool with_prefix) {
   options.max_header_count = 16;
   options.max_header_list_bytes = 1024;
   {
-    ServerSession session(env, options, listener);
+    std::unique_ptr<HttpSession> owned = NewServerSession(env, options, listener);
+    HttpSession& session = *owned;
     uint64_t now = 0;
     session.Start(now);
     std::string out;

@@ -5,19 +5,19 @@
 namespace ssegw::h1::testing {
 
 H1Harness::H1Harness(const h2::SessionOptions& options, const Limits& limits)
-    : session_(env_, options, limits, *this) {
-  session_.Start(now_ms_);
+    : session_(NewSession(env_, options, limits, *this)) {
+  session_->Start(now_ms_);
 }
 
 bool H1Harness::Send(std::string_view bytes) {
-  return session_.Receive({reinterpret_cast<const uint8_t*>(bytes.data()), bytes.size()});
+  return session_->Receive({reinterpret_cast<const uint8_t*>(bytes.data()), bytes.size()});
 }
 
 std::string H1Harness::Output(size_t max_bytes_per_call) {
   std::string all;
   while (true) {
     std::string out;
-    session_.ProduceOutput(&out, max_bytes_per_call);
+    session_->ProduceOutput(&out, max_bytes_per_call);
     if (out.empty()) break;
     all += out;
   }
@@ -26,7 +26,7 @@ std::string H1Harness::Output(size_t max_bytes_per_call) {
 
 bool H1Harness::Tick(uint64_t advance_ms) {
   now_ms_ += advance_ms;
-  return session_.OnTimer(now_ms_);
+  return session_->OnTimer(now_ms_);
 }
 
 std::string Get(std::string_view path, std::string_view extra_lines) {

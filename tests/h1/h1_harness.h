@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <string_view>
 
@@ -24,13 +25,13 @@ class H1Harness final : public h2::OutputListener {
   bool Tick(uint64_t advance_ms);
 
   h2::testing::FakeEnvironment& env() { return env_; }
-  Session& session() { return session_; }
+  h2::HttpSession& session() { return *session_; }
   size_t output_pending = 0;  // OnOutputPending calls
   void OnOutputPending() override { ++output_pending; }
 
  private:
   h2::testing::FakeEnvironment env_;
-  Session session_;
+  std::unique_ptr<h2::HttpSession> session_;
   uint64_t now_ms_ = 1'000'000;
 };
 

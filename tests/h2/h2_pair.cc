@@ -65,7 +65,8 @@ std::vector<ssegw::testing::ParsedEvent> ClientStream::Events() const {
 }
 
 H2Pair::H2Pair(const SessionOptions& options, const ClientOptions& client)
-    : server_(env_, options, *this), auto_window_update_(client.auto_window_update) {
+    : server_(NewServerSession(env_, options, *this)),
+      auto_window_update_(client.auto_window_update) {
   nghttp2_session_callbacks* callbacks = nullptr;
   nghttp2_session_callbacks_new(&callbacks);
   nghttp2_session_callbacks_set_on_header_callback(callbacks, OnHeader);
@@ -88,7 +89,7 @@ H2Pair::H2Pair(const SessionOptions& options, const ClientOptions& client)
   if (client.connection_window > 65535) {
     nghttp2_session_set_local_window_size(client_, NGHTTP2_FLAG_NONE, 0, client.connection_window);
   }
-  server_.Start(now_ms_);
+  server_->Start(now_ms_);
   Pump();
 }
 
@@ -127,13 +128,13 @@ void H2Pair::Pump() {
     if (!to_server.empty()) {
       moved = true;
       client_log += to_server;
-      if (!server_.Receive(
+      if (!server_->Receive(
               {reinterpret_cast<const uint8_t*>(to_server.data()), to_server.size()})) {
         server_ok = false;
       }
     }
     std::string to_client;
-    if (!server_.ProduceOutput(&to_client, 16 * 1024)) server_ok = false;
+    if (!server_->ProduceOutput(&to_client, 16 * 1024)) server_ok = false;
     if (!to_client.empty()) {
       moved = true;
       if (client_reads) {
@@ -148,7 +149,7 @@ void H2Pair::Pump() {
 
 bool H2Pair::Tick(uint64_t advance_ms) {
   now_ms_ += advance_ms;
-  return server_.OnTimer(now_ms_);
+  return server_->OnTimer(now_ms_);
 }
 
 void H2Pair::Unstall(int32_t id) {

@@ -12,6 +12,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <set>
 #include <string>
 #include <string_view>
@@ -88,7 +89,7 @@ class H2Pair final : public OutputListener {
 
   ClientStream& stream(int32_t id) { return streams_[id]; }
   FakeEnvironment& env() { return env_; }
-  ServerSession& server() { return server_; }
+  HttpSession& server() { return *server_; }
   nghttp2_session* client() { return client_; }
   uint64_t now_ms() const { return now_ms_; }
 
@@ -122,7 +123,7 @@ class H2Pair final : public OutputListener {
                            void* user_data);
 
   FakeEnvironment env_;
-  ServerSession server_;
+  std::unique_ptr<HttpSession> server_;
   nghttp2_session* client_ = nullptr;
   bool auto_window_update_;
   uint64_t now_ms_ = 1'000'000;

@@ -440,7 +440,8 @@ TEST(ServerSessionTest, GarbagePrefaceFails) {
   struct : OutputListener {
     void OnOutputPending() override {}
   } listener;
-  ServerSession session(env, SessionOptions{}, listener);
+  std::unique_ptr<HttpSession> owned = NewServerSession(env, SessionOptions{}, listener);
+  HttpSession& session = *owned;
   session.Start(0);
   const std::string garbage = "GET / HTTP/1.1\r\nHost: x\r\n\r\n";
   EXPECT_FALSE(session.Receive({reinterpret_cast<const uint8_t*>(garbage.data()), garbage.size()}));
@@ -476,7 +477,8 @@ TEST(ServerSessionTest, DestroyingSessionWithOpenStreamsUnsubscribes) {
     struct : OutputListener {
       void OnOutputPending() override {}
     } listener;
-    ServerSession session(env, SessionOptions{}, listener);
+    std::unique_ptr<HttpSession> owned = NewServerSession(env, SessionOptions{}, listener);
+    HttpSession& session = *owned;
     session.Start(0);
     // Drive a request through a separate client so the session holds a live stream.
     H2Pair donor;  // only to borrow its client bytes
