@@ -5,9 +5,9 @@
 #include <string>
 #include <string_view>
 
-#include "core/publish_codec.h"
 #include "ssegw/internal/ingest.pb.h"
 #include "ssegw/v1/ssegw.pb.h"
+#include "wire/publish_codec.h"
 
 namespace ssegw {
 namespace {

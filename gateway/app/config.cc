@@ -40,7 +40,7 @@ constexpr FlagSpec kFlags[] = {
      false},
     {"max-frame", "BYTES", "largest publish frame accepted [1048576]", false},
     {"allow-origin", "ORIGIN", "CORS: * or an exact origin; repeatable", true},
-    {"threads", "N", "event-loop threads [1]", false},
+    {"threads", "N", "event-loop threads; 0: one per online CPU [0]", false},
     {"log-level", "LEVEL", "debug, info, warn or error [info]", false},
 };
 
@@ -166,7 +166,7 @@ Config Validate(const RawSettings& settings) {
       for (const std::string& origin : raw.values) CheckOrigin(flag, raw, origin);
       config.allow_origins = raw.values;
     } else if (flag == "threads") {
-      config.threads = static_cast<uint32_t>(ParseUnsigned(flag, raw, 1, 1024));
+      config.threads = static_cast<uint32_t>(ParseUnsigned(flag, raw, 0, 1024));
     } else if (flag == "log-level") {
       std::optional<net::LogLevel> level = net::ParseLogLevel(Single(flag, raw));
       if (!level) {

@@ -40,7 +40,7 @@ struct Config {
   uint64_t stream_buffer_bytes = 1048576;
   uint64_t max_frame_bytes = 1048576;
   std::vector<std::string> allow_origins;
-  uint32_t threads = 1;
+  uint32_t threads = 0;  // 0: one per online CPU
   net::LogLevel log_level = net::LogLevel::kInfo;
 };
 

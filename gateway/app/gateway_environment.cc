@@ -6,7 +6,11 @@
 namespace ssegw::app {
 
 std::string GatewayEnvironment::RenderMetrics() {
-  return app::RenderMetrics(TakeSnapshot(counters_, hub_));
+  CounterValues total{};
+  for (const GatewayCounters* counters : counters_) AddValues(*counters, &total);
+  std::vector<CounterValues> workers(workers_.size(), CounterValues{});
+  for (size_t w = 0; w < workers_.size(); ++w) AddValues(*workers_[w], &workers[w]);
+  return app::RenderMetrics(total, workers);
 }
 
 std::string_view GatewayEnvironment::DemoPage() {

@@ -1,31 +1,35 @@
-// GatewayEnvironment: what the HTTP/2 sessions of one event loop see of the gateway —
-// that loop's hub and counters, /metrics rendered from them, and the demo page.
+// GatewayEnvironment: what every worker serves the same way — /metrics rendered from
+// the counters of every thread (the workers' and the log owner's), and the demo page.
 //
-// Borrows the hub and counters, which must outlive it and every session using it.
-// Single-threaded, like the loop.
+// Borrows the counters, which must outlive it; the list is fixed before the workers
+// start. Thread-safe: workers call it concurrently; it only reads the single-writer
+// atomic counters.
 #pragma once
 
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "core/counters.h"
-#include "core/hub.h"
-#include "h2/server_session.h"
+#include "net/worker.h"
 
 namespace ssegw::app {
 
-class GatewayEnvironment final : public h2::SessionEnvironment {
+class GatewayEnvironment final : public net::SiteContent {
  public:
-  GatewayEnvironment(Hub& hub, GatewayCounters& counters) : hub_(hub), counters_(counters) {}
+  // The log owner's counters, and each worker's in worker order.
+  void AddCounters(const GatewayCounters* counters) { counters_.push_back(counters); }
+  void AddWorkerCounters(const GatewayCounters* counters) {
+    counters_.push_back(counters);
+    workers_.push_back(counters);
+  }
 
-  Hub& hub() override { return hub_; }
-  GatewayCounters& counters() override { return counters_; }
   std::string RenderMetrics() override;
   std::string_view DemoPage() override;
 
  private:
-  Hub& hub_;
-  GatewayCounters& counters_;
+  std::vector<const GatewayCounters*> counters_;
+  std::vector<const GatewayCounters*> workers_;
 };
 
 }  // namespace ssegw::app

@@ -1,27 +1,19 @@
 // Prometheus text exposition (format 0.0.4) of the gateway's counters, for GET /metrics.
 //
-// A snapshot is plain values, so rendering is unit-testable without sockets. With
-// several event loops, their snapshots are added with Add() before rendering: counters
-// and connection gauges sum; history figures take the largest loop's, since every loop
-// would hold the same history. Pure functions; no globals.
+// Every counting thread has its own GatewayCounters; /metrics adds their current
+// values (AddValues) and renders the sum. Rendering is a pure function of plain values,
+// so it is unit-testable without sockets or threads.
 #pragma once
 
-#include <cstdint>
+#include <span>
 #include <string>
 
 #include "core/counters.h"
-#include "core/hub.h"
 
 namespace ssegw::app {
 
-struct MetricsSnapshot {
-  GatewayCounters counters;
-  uint64_t history_events = 0;
-  uint64_t history_bytes = 0;
-};
-
-MetricsSnapshot TakeSnapshot(const GatewayCounters& counters, const Hub& hub);
-void Add(const MetricsSnapshot& loop, MetricsSnapshot* total);
-std::string RenderMetrics(const MetricsSnapshot& snapshot);
+// The process totals, then per-worker connection and stream gauges (labelled
+// worker="0", "1", ...) so an operator can see how connections spread over the loops.
+std::string RenderMetrics(const CounterValues& total, std::span<const CounterValues> workers = {});
 
 }  // namespace ssegw::app

@@ -1,22 +1,29 @@
 #include "app/run.h"
 
 #include <sys/resource.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <csignal>
 #include <cstdio>
 #include <cstring>
 #include <ctime>
+#include <memory>
+#include <utility>
+#include <vector>
 
 #include "app/gateway_environment.h"
 #include "core/counters.h"
-#include "core/hub.h"
+#include "core/memory_log.h"
+#include "net/connection_quota.h"
 #include "net/event_loop.h"
-#include "net/gateway_server.h"
+#include "net/listener.h"
 #include "net/log.h"
+#include "net/log_owner.h"
 #include "net/publish_server.h"
 #include "net/signals.h"
 #include "net/tls_context.h"
+#include "net/worker.h"
 
 namespace ssegw::app {
 namespace {
@@ -30,29 +37,24 @@ uint64_t WallClockMs() {
   return static_cast<uint64_t>(now.tv_sec) * 1000 + static_cast<uint64_t>(now.tv_nsec) / 1000000;
 }
 
-net::GatewayServerOptions ServerOptions(const Config& config) {
-  net::GatewayServerOptions options;
-  h2::SessionOptions& session = options.connection.session;
+net::WorkerOptions WorkerOptionsFrom(const Config& config) {
+  net::WorkerOptions options;
+  h2::SessionOptions& session = options.server.connection.session;
   session.max_concurrent_streams = config.max_streams;
   session.stream_buffer_bytes = config.stream_buffer_bytes;
   session.retry_ms = config.retry_ms;
   session.keepalive_ms = uint64_t{config.keepalive_s} * 1000;
   session.max_stream_age_ms = uint64_t{config.max_stream_age_s} * 1000;
   session.allowed_origins = config.allow_origins;
-  options.max_connections = config.max_connections;
   return options;
-}
-
-std::string Url(const std::string& address) {
-  return "https://" + address;
 }
 
 // What the startup line says about the listeners. Tests and tools take the TLS port from
 // its "https://HOST:PORT" and the cleartext one from "http://HOST:PORT".
-std::string Listeners(const net::GatewayServer& server) {
-  std::string text = Url(server.address()) + " (h2, http/1.1)";
-  if (!server.plain_address().empty()) {
-    text += " and http://" + server.plain_address() + " (h2c, http/1.1)";
+std::string Listeners(const net::Worker& worker) {
+  std::string text = "https://" + worker.address() + " (h2, http/1.1)";
+  if (!worker.plain_address().empty()) {
+    text += " and http://" + worker.plain_address() + " (h2c, http/1.1)";
   }
   return text;
 }
@@ -84,40 +86,76 @@ void RaiseDescriptorLimit(uint64_t max_connections) {
   }
 }
 
+uint32_t WorkerCount(uint32_t threads) {
+  if (threads != 0) return threads;
+  const long online = sysconf(_SC_NPROCESSORS_ONLN);
+  return online > 0 ? static_cast<uint32_t>(online) : 1;
+}
+
 int RunGateway(const Config& config) {
   net::IgnoreSigpipe();
   RaiseDescriptorLimit(config.max_connections);
-  if (config.threads > 1) {
-    LOG_WARN("--threads %u: this version runs one event loop; the others are not started",
-             config.threads);
-  }
+  const uint32_t worker_count = WorkerCount(config.threads);
   std::string error;
   std::unique_ptr<net::TlsContext> tls = net::TlsContext::Create(config.cert, config.key, &error);
   if (tls == nullptr) return StartupError(error);
 
-  // Declaration order is teardown order in reverse: servers go before the hub and
-  // counters they use, and every event goes before the loop.
-  net::EventLoop loop;
-  GatewayCounters counters;
-  Hub hub(
-      HubOptions{.history_events = config.history_events, .history_bytes = config.history_bytes},
-      WallClockMs(), counters);
-  GatewayEnvironment environment(hub, counters);
-
-  net::GatewayServer server(loop, environment, *tls, ServerOptions(config));
-  if (!server.Listen(config.listen.host, config.listen.port, &error)) return StartupError(error);
-  if (config.listen_plain &&
-      !server.ListenPlain(config.listen_plain->host, config.listen_plain->port, &error)) {
-    return StartupError(error);
+  // Every worker gets its own socket of each listener; bound here, before anything
+  // runs, so an address in use is reported at once.
+  std::vector<net::TcpListener::BoundSocket> tls_sockets =
+      net::TcpListener::BindGroup(config.listen.host, config.listen.port, worker_count, &error);
+  if (tls_sockets.empty()) return StartupError(error);
+  std::vector<net::TcpListener::BoundSocket> plain_sockets;
+  if (config.listen_plain) {
+    plain_sockets = net::TcpListener::BindGroup(config.listen_plain->host,
+                                                config.listen_plain->port, worker_count, &error);
+    if (plain_sockets.empty()) return StartupError(error);
   }
 
-  net::PublishServer publish(loop, hub, counters,
+  // Declaration order is teardown order in reverse: the workers (joined first) go before
+  // the log, the publish socket and the loop whose tasks may still name them.
+  net::EventLoop loop;  // the log owner's: the log, the publish socket, signals
+  GatewayCounters log_counters;
+  GatewayEnvironment site;
+  site.AddCounters(&log_counters);
+  net::ConnectionQuota quota(config.max_connections);
+  net::LogOwner owner(loop, net::LogOwnerOptions{});
+  MemoryLog log(MemoryLogOptions{.history_events = config.history_events,
+                                 .history_bytes = config.history_bytes},
+                WallClockMs(), owner, log_counters);
+  owner.SetLog(&log);
+
+  const net::WorkerOptions worker_options = WorkerOptionsFrom(config);
+  std::vector<std::unique_ptr<net::Worker>> workers;
+  for (uint32_t i = 0; i < worker_count; ++i) {
+    auto worker = std::make_unique<net::Worker>(i, owner, site, *tls, quota, worker_options);
+    worker->AddListener(std::move(tls_sockets[i]), true);
+    if (!plain_sockets.empty()) worker->AddListener(std::move(plain_sockets[i]), false);
+    owner.AddWorker(worker.get());
+    site.AddWorkerCounters(&std::as_const(*worker).counters());
+    workers.push_back(std::move(worker));
+  }
+  // Stops and joins the workers however this function returns.
+  struct JoinWorkers {
+    std::vector<std::unique_ptr<net::Worker>>& workers;
+    ~JoinWorkers() {
+      for (auto& worker : workers) worker->Stop();
+      for (auto& worker : workers) worker->Join();
+      workers.clear();
+    }
+  } join_workers{workers};
+
+  net::PublishServer publish(loop, log, owner, log_counters,
                              {.path = config.socket_path,
                               .mode = static_cast<mode_t>(config.socket_mode),
                               .publisher = {.max_frame_bytes = config.max_frame_bytes}});
   if (!publish.Open(&error)) return StartupError(error);
+  owner.set_on_open([&publish] { publish.ResumeAll(); });
+
+  for (auto& worker : workers) worker->Start();
 
   bool shutting_down = false;
+  size_t busy_workers = workers.size();
   net::EventPtr grace_timer(evtimer_new(
       loop.base(),
       [](evutil_socket_t, short, void* arg) {
@@ -132,22 +170,28 @@ int RunGateway(const Config& config) {
       return;
     }
     shutting_down = true;
-    LOG_INFO("%s: shutting down (%zu connections, %zu publishers)", strsignal(signal),
-             server.connection_count(), publish.publisher_count());
+    LOG_INFO("%s: shutting down (%llu connections, %zu publishers)", strsignal(signal),
+             static_cast<unsigned long long>(quota.open()), publish.publisher_count());
     publish.Close();
-    server.BeginShutdown([&loop] {
-      LOG_INFO("all connections closed");
-      loop.Stop();
-    });
+    for (auto& worker : workers) {
+      // Runs on the worker's thread once it has no connection left.
+      worker->PostShutdown([&loop, &busy_workers] {
+        loop.Post([&loop, &busy_workers] {
+          if (--busy_workers == 0) {
+            LOG_INFO("all connections closed");
+            loop.Stop();
+          }
+        });
+      });
+    }
     evtimer_add(grace_timer.get(), &kShutdownGrace);
   });
 
-  printf("sse-gateway: listening on %s, publish socket %s\n", Listeners(server).c_str(),
+  printf("sse-gateway: listening on %s, publish socket %s\n", Listeners(*workers[0]).c_str(),
          publish.path().c_str());
   fflush(stdout);
-  LOG_INFO("listening on %s, publish socket %s (mode %04o), history %llu events / %llu bytes",
-           Listeners(server).c_str(), publish.path().c_str(), config.socket_mode,
-           static_cast<unsigned long long>(config.history_events),
+  LOG_INFO("%u worker threads; publish socket mode %04o; history %llu events / %llu bytes",
+           worker_count, config.socket_mode, static_cast<unsigned long long>(config.history_events),
            static_cast<unsigned long long>(config.history_bytes));
 
   loop.Run();

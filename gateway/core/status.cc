@@ -26,6 +26,8 @@ std::string_view Describe(Error error) {
       return "request holds no events";
     case Error::kNoTopic:
       return "event has no topic";
+    case Error::kTooManyTopicsInEvent:
+      return "event names more than 64 distinct topics";
     case Error::kTopicEmpty:
       return "topic is empty";
     case Error::kTopicTooLong:

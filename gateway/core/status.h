@@ -27,6 +27,7 @@ enum class Error {
   // Publish requests (validated before anything is published).
   kNoEvents,
   kNoTopic,
+  kTooManyTopicsInEvent,
   // Topics and request targets (topics).
   kTopicEmpty,
   kTopicTooLong,
@@ -45,7 +46,7 @@ template <typename T>
 class [[nodiscard]] Result {
  public:
   Result(T value) : state_(std::move(value)) {}  // NOLINT: implicit by design
-  Result(Error error) : state_(error) {}          // NOLINT: implicit by design
+  Result(Error error) : state_(error) {}         // NOLINT: implicit by design
 
   bool ok() const { return state_.index() == 0; }
   Error error() const {

@@ -10,8 +10,9 @@ using topic_router_internal::Slot;
 using topic_router_internal::TopicEntry;
 
 Subscriber::~Subscriber() {
-  // A subscriber destroyed while registered would leave dangling pointers in the router.
+  // A subscriber destroyed while registered would leave dangling pointers behind.
   assert(router_ == nullptr);
+  assert(fanout_ == nullptr);
 }
 
 TopicRouter::~TopicRouter() {

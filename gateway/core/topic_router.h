@@ -27,6 +27,7 @@ namespace ssegw {
 
 class Subscriber;
 class TopicRouter;
+class Fanout;
 
 namespace topic_router_internal {
 
@@ -50,16 +51,30 @@ struct Membership {
 
 }  // namespace topic_router_internal
 
+// A receiver of events: an SSE stream in the HTTP layer. The router and the fanout keep
+// their bookkeeping inside it (intrusive), so subscribing costs no allocation beyond the
+// topic list and an event reaches a subscriber with one virtual call.
 class Subscriber {
  public:
   Subscriber(const Subscriber&) = delete;
   Subscriber& operator=(const Subscriber&) = delete;
 
-  // Called once per matching event. `message` may be shared by thousands of
-  // subscribers: keep a copy of the SharedBytes (a reference), never of the bytes.
+  // A live event (or the gap notice), once per matching event. `message` may be shared
+  // by thousands of subscribers: keep a copy of the SharedBytes (a reference), never of
+  // the bytes. Called while the router iterates: only queue, never (un)subscribe here.
   virtual void Deliver(const SharedBytes& message) = 0;
+  // A retained event while catching up. true: queued. false: no room now; nothing more
+  // is offered until the subscriber calls Fanout::Resume.
+  virtual bool Offer(const SharedBytes& message) = 0;
+  // Events it had not been sent left the log before it caught up, so it cannot go on
+  // without a gap. The fanout has already let go of it; it should end its stream (the
+  // client reconnects with its last id and is told of the gap).
+  virtual void OnReplayLost() = 0;
 
+  // Registered for live events.
   bool subscribed() const { return router_ != nullptr; }
+  // Known to a fanout in any phase (locating its resume point, catching up, or live).
+  bool attached() const { return fanout_ != nullptr; }
 
  protected:
   Subscriber() = default;
@@ -68,12 +83,26 @@ class Subscriber {
 
  private:
   friend class TopicRouter;
+  friend class Fanout;
 
+  enum class Phase : uint8_t { kNone, kLocating, kCatchingUp, kLive };
+
+  // Router bookkeeping.
   TopicRouter* router_ = nullptr;
   // Publish number of the last delivery; a subscriber reached through several of an
   // event's topics is skipped the second time.
   uint64_t delivered_epoch_ = 0;
   std::vector<topic_router_internal::Membership> memberships_;
+
+  // Fanout bookkeeping.
+  Fanout* fanout_ = nullptr;
+  Phase phase_ = Phase::kNone;
+  bool waiting_for_room_ = false;  // catching up, refused an offer, not resumed yet
+  size_t ready_index_ = 0;         // position in the fanout's ready list, when in it
+  bool ready_ = false;
+  uint64_t cursor_ = 0;   // catching up: seq of the last event offered or skipped
+  uint64_t request_ = 0;  // locating: the fanout's lookup number
+  std::vector<std::string> topics_;
 };
 
 class TopicRouter {

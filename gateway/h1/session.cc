@@ -96,7 +96,7 @@ class Session final : public h2::HttpSession, public h2::StreamOwner {
   // h2::StreamOwner.
   void OnStreamData(h2::Stream&) override { owner_.OnOutputPending(); }
   GatewayCounters& counters() override { return env_.counters(); }
-  Hub& hub() override { return env_.hub(); }
+  Fanout& fanout() override { return env_.fanout(); }
   uint64_t now_ms() const override { return now_ms_; }
 
  private:
@@ -475,7 +475,7 @@ void Session::FinishStream() {
 }
 
 void Session::DetachStream(h2::Stream& stream) {
-  if (stream.subscribed()) env_.hub().Unsubscribe(&stream);
+  if (stream.attached()) env_.fanout().Unsubscribe(&stream);
   --env_.counters().streams;
 }
 
@@ -495,7 +495,7 @@ void Session::Shutdown() {
   shutting_down_ = true;
   close_after_ = true;
   if (stream_) {
-    if (stream_->subscribed()) env_.hub().Unsubscribe(stream_.get());
+    if (stream_->attached()) env_.fanout().Unsubscribe(stream_.get());
     stream_->End();
   }
   owner_.OnOutputPending();

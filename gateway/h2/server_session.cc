@@ -6,7 +6,7 @@
 // into the connection's output. OnSendData pauses mem_send once the string reaches the
 // caller's cap.
 //
-// Streams closed by nghttp2 are unsubscribed at once (so the hub stops delivering) but
+// Streams closed by nghttp2 are unsubscribed at once (so the fanout stops delivering) but
 // freed only when the public call that led to the close returns (closed_), never inside
 // a callback stack that may still hold them.
 #include "h2/server_session.h"
@@ -69,7 +69,7 @@ class ServerSession final : public HttpSession, public StreamOwner {
   // StreamOwner.
   void OnStreamData(Stream& stream) override;
   GatewayCounters& counters() override { return env_.counters(); }
-  Hub& hub() override { return env_.hub(); }
+  Fanout& fanout() override { return env_.fanout(); }
   uint64_t now_ms() const override { return now_ms_; }
 
   // nghttp2 callbacks, reached through the trampolines below.
@@ -178,7 +178,7 @@ ServerSession::~ServerSession() {
 }
 
 void ServerSession::Detach(Stream& stream) {
-  if (stream.subscribed()) env_.hub().Unsubscribe(&stream);
+  if (stream.attached()) env_.fanout().Unsubscribe(&stream);
   if (stream.is_event_stream()) {
     --open_event_streams_;
     --env_.counters().streams;
@@ -276,7 +276,7 @@ void ServerSession::Shutdown() {
   if (rv != 0 && nghttp2_is_fatal(rv)) Fail(rv);
   for (auto& [id, stream] : streams_) {
     if (!stream->is_event_stream()) continue;
-    if (stream->subscribed()) env_.hub().Unsubscribe(stream.get());
+    if (stream->attached()) env_.fanout().Unsubscribe(stream.get());
     stream->End();
   }
   owner_.OnOutputPending();

@@ -5,7 +5,7 @@
 // ProduceOutput(), which the owner calls once per loop turn after OnOutputPending() told
 // it there is something to send (callbacks never write to a socket). SSE responses are
 // never-ending DATA sources: they pause (NGHTTP2_ERR_DEFERRED) while their queue is
-// empty and resume when the hub delivers; their payload is copied from the shared event
+// empty and resume when the fanout delivers; their payload is copied from the shared event
 // buffers straight into the output (NGHTTP2_DATA_FLAG_NO_COPY), not through nghttp2.
 //
 // No sockets, no clocks: time arrives as `now_ms` in OnTimer(). Single-threaded: a
@@ -21,7 +21,7 @@
 #include <vector>
 
 #include "core/counters.h"
-#include "core/hub.h"
+#include "core/fanout.h"
 #include "h2/http_session.h"
 
 namespace ssegw::h2 {
@@ -40,7 +40,7 @@ struct SessionOptions {
 // What sessions need from the gateway around them; one per event loop.
 class SessionEnvironment {
  public:
-  virtual Hub& hub() = 0;
+  virtual Fanout& fanout() = 0;
   virtual GatewayCounters& counters() = 0;
   virtual std::string RenderMetrics() = 0;  // Prometheus text for GET /metrics
   virtual std::string_view DemoPage() = 0;  // HTML for GET /
@@ -52,7 +52,7 @@ class SessionEnvironment {
 // The connection that owns a session.
 class OutputListener {
  public:
-  // The session has new frames to send; called from inside session callbacks or hub
+  // The session has new frames to send; called from inside session callbacks or fanout
   // deliveries, so the owner should only mark itself dirty and flush later in the turn.
   virtual void OnOutputPending() = 0;
 

@@ -34,36 +34,27 @@ void Stream::Enqueue(SharedBytes bytes) {
 }
 
 void Stream::Subscribe(TopicSet topics, const std::optional<std::string>& last_event_id) {
-  topics_ = std::move(topics);
-  const Hub::Resume resume = owner_.hub().Subscribe(this, topics_, last_event_id, &replay_cursor_);
-  if (resume != Hub::Resume::kCatchingUp) return;
-  catching_up_ = true;
-  CatchUp();
-  owner_.OnStreamData(*this);
+  owner_.fanout().Subscribe(this, std::move(topics), last_event_id);
 }
 
-void Stream::CatchUp() {
-  const Hub::CatchUpResult result =
-      owner_.hub().CatchUp(this, topics_, &replay_cursor_, [this](const SharedBytes& message) {
-        if (!queue_.Push(message)) return false;
-        ++owner_.counters().events_delivered_total;
-        last_queued_ms_ = owner_.now_ms();
-        return true;
-      });
-  switch (result) {
-    case Hub::CatchUpResult::kCaughtUp:
-      catching_up_ = false;
-      break;
-    case Hub::CatchUpResult::kPaused:
-      break;
-    case Hub::CatchUpResult::kLost:
-      // History moved past events this client has not been sent: it reconnects with its
-      // last id and gets a gap event, the same as a slow consumer.
-      catching_up_ = false;
-      ++owner_.counters().slow_consumer_closes_total;
-      ending_ = true;
-      break;
+bool Stream::Offer(const SharedBytes& message) {
+  // An ending stream takes nothing more and is never resumed: the fanout leaves it be
+  // until the session unsubscribes it.
+  if (ending_ || !queue_.Push(message)) {
+    refused_offer_ = !ending_;
+    return false;
   }
+  ++owner_.counters().events_delivered_total;
+  last_queued_ms_ = owner_.now_ms();
+  owner_.OnStreamData(*this);
+  return true;
+}
+
+void Stream::OnReplayLost() {
+  // The log moved past events this client has not been sent: it reconnects with its
+  // last id and gets a gap event, the same as a slow consumer.
+  ++owner_.counters().slow_consumer_closes_total;
+  End();
 }
 
 void Stream::Deliver(const SharedBytes& message) {
@@ -97,8 +88,11 @@ void Stream::OnTimer(uint64_t now_ms, uint64_t keepalive_ms, const SharedBytes& 
 }
 
 BodySource::Chunk Stream::NextChunk(size_t max_length) {
-  // Refilled from inside nghttp2's read callback: queueing only, no resume needed.
-  if (catching_up_ && !ending_ && queue_.pending_bytes() <= queue_.limit() / 2) CatchUp();
+  // The fanout refills it later in the turn, outside this callback.
+  if (refused_offer_ && !ending_ && queue_.pending_bytes() <= queue_.limit() / 2) {
+    refused_offer_ = false;
+    owner_.fanout().Resume(this);
+  }
   const size_t pending = queue_.pending_bytes();
   if (pending == 0 && !ending_) {
     deferred_ = true;

@@ -2,19 +2,20 @@
 // arrives, then the response body as a BodySource that nghttp2 pulls DATA frames from.
 //
 // A fixed response (404, /metrics, ...) queues its whole body and ends. An event stream
-// is a hub Subscriber: Deliver() queues a reference to the shared encoded event, resumes
+// is a fanout Subscriber: Deliver() queues a reference to the shared encoded event, resumes
 // the deferred data source and tells the owner there is output. Its queue is capped
 // (OutboundQueue): the first refused event triggers the slow-consumer rule — nothing more
 // is accepted and the stream ends cleanly once what is queued has been sent, so the
 // client reconnects with Last-Event-ID and catches up from history.
 //
-// A resumed stream catches up before it goes live: it pulls retained events from the
-// hub's history whenever its queue is at most half full (so a replay larger than the
-// queue is paced by the client, not refused), and the hub registers it for live events
-// once it has reached the newest one. If history evicts events it has not sent yet, it
-// ends like a slow consumer.
+// A resumed stream catches up before it goes live: the worker's fanout offers it
+// retained events (outside nghttp2's callbacks) until its queue is full, and offers
+// more once the queue has drained to half (so a replay larger than the queue is paced
+// by the client, not refused); the fanout registers it for live events once it has
+// reached the newest one. If the log drops events it has not sent yet, it ends like a
+// slow consumer.
 //
-// Owned by the session (StreamOwner), which must Unsubscribe it from the hub before
+// Owned by the session (StreamOwner), which must Unsubscribe it from the fanout before
 // destroying it and must never destroy it inside one of its own calls. Single-threaded.
 #pragma once
 
@@ -25,7 +26,7 @@
 #include <utility>
 
 #include "core/counters.h"
-#include "core/hub.h"
+#include "core/fanout.h"
 #include "core/outbound_queue.h"
 #include "core/shared_bytes.h"
 #include "core/topic_router.h"
@@ -43,7 +44,7 @@ class StreamOwner {
   // resumed and the connection has output pending.
   virtual void OnStreamData(Stream& stream) = 0;
   virtual GatewayCounters& counters() = 0;
-  virtual Hub& hub() = 0;
+  virtual Fanout& fanout() = 0;
   // The session's current time (the latest Start/OnTimer value).
   virtual uint64_t now_ms() const = 0;
 
@@ -72,8 +73,10 @@ class Stream final : public Subscriber, public BodySource {
   void Enqueue(SharedBytes bytes);
   // Subscribes to `topics` from `last_event_id` (replay, gap or live from now on).
   void Subscribe(TopicSet topics, const std::optional<std::string>& last_event_id);
-  // An event from the hub (gap or live).
+  // Subscriber: a live event or the gap notice; a replayed event; replay cut short.
   void Deliver(const SharedBytes& message) override;
+  bool Offer(const SharedBytes& message) override;
+  void OnReplayLost() override;
   // Accepts nothing more; the body ends once the queue is sent.
   void End();
   bool ending() const { return ending_; }
@@ -88,15 +91,11 @@ class Stream final : public Subscriber, public BodySource {
   // again for every further event of the same turn.
   bool TakeDeferred() { return std::exchange(deferred_, false); }
 
-  // BodySource. NextChunk pulls more history first while catching up.
+  // BodySource. NextChunk asks the fanout for more replay once the queue has drained.
   Chunk NextChunk(size_t max_length) override;
   void WritePayload(size_t length, std::string* out) override;
 
  private:
-  // Queues retained events while the queue has room; ends the stream when history has
-  // evicted events it has not sent.
-  void CatchUp();
-
   StreamOwner& owner_;
   const int32_t id_;
   RequestHead request_;
@@ -104,10 +103,8 @@ class Stream final : public Subscriber, public BodySource {
   bool responded_ = false;
   bool event_stream_ = false;
   bool ending_ = false;
-  bool catching_up_ = false;
+  bool refused_offer_ = false;  // replay waits for the queue to drain (Fanout::Resume)
   bool deferred_ = false;       // NextChunk returned kDeferred and nobody has resumed it since
-  uint64_t replay_cursor_ = 0;  // seq of the last history entry offered, while catching up
-  TopicSet topics_;
   uint64_t last_queued_ms_ = 0;
   uint64_t end_at_ms_ = 0;
 };

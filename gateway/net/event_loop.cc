@@ -1,5 +1,8 @@
 #include "net/event_loop.h"
 
+#include <sys/eventfd.h>
+#include <unistd.h>
+
 #include <algorithm>
 #include <cstdio>
 #include <cstdlib>
@@ -14,11 +17,69 @@ EventLoop::EventLoop() : base_(event_base_new()) {
     abort();
   }
   turn_end_.reset(event_new(base_, -1, 0, &EventLoop::OnTurnEndEvent, this));
+  wake_fd_ = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+  if (wake_fd_ < 0) {
+    fprintf(stderr, "sse-gateway: cannot create an eventfd for an event loop\n");
+    abort();
+  }
+  wake_event_.reset(event_new(base_, wake_fd_, EV_READ | EV_PERSIST, &EventLoop::OnWake, this));
+  event_add(wake_event_.get(), nullptr);
+  continue_timer_.reset(evtimer_new(base_, &EventLoop::OnContinue, this));
 }
 
 EventLoop::~EventLoop() {
   turn_end_.reset();
+  wake_event_.reset();
+  continue_timer_.reset();
+  runnable_.clear();
+  posted_.clear();
+  close(wake_fd_);
   event_base_free(base_);
+}
+
+void EventLoop::Post(std::function<void()> task) {
+  bool was_empty;
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    was_empty = posted_.empty();
+    posted_.push_back(std::move(task));
+  }
+  // Only the first task of a batch wakes the loop: it takes the whole queue at once.
+  if (was_empty) {
+    const uint64_t one = 1;
+    // EAGAIN means the counter is already non-zero: the loop is awake anyway.
+    [[maybe_unused]] ssize_t n = write(wake_fd_, &one, sizeof(one));
+  }
+}
+
+void EventLoop::OnWake(evutil_socket_t fd, short, void* self) {
+  uint64_t count;
+  [[maybe_unused]] ssize_t n = read(fd, &count, sizeof(count));
+  static_cast<EventLoop*>(self)->RunPosted();
+}
+
+void EventLoop::OnContinue(evutil_socket_t, short, void* self) {
+  static_cast<EventLoop*>(self)->RunPosted();
+}
+
+void EventLoop::RunPosted() {
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    for (auto& task : posted_) runnable_.push_back(std::move(task));
+    posted_.clear();
+  }
+  yield_posted_ = false;
+  while (!runnable_.empty() && !yield_posted_) {
+    std::function<void()> task = std::move(runnable_.front());
+    runnable_.pop_front();
+    task();
+  }
+  if (!runnable_.empty()) {
+    // A timer, not event_active: a zero timeout fires in the next loop iteration, after
+    // this turn's end hooks and a poll for socket readiness.
+    const timeval now = {0, 0};
+    event_add(continue_timer_.get(), &now);
+  }
 }
 
 void EventLoop::Run() {

@@ -9,8 +9,8 @@
 namespace ssegw::net {
 
 GatewayServer::GatewayServer(EventLoop& loop, h2::SessionEnvironment& env, TlsContext& tls,
-                             const GatewayServerOptions& options)
-    : loop_(loop), env_(env), tls_(tls), options_(options) {
+                             ConnectionQuota& quota, const GatewayServerOptions& options)
+    : loop_(loop), env_(env), tls_(tls), quota_(quota), options_(options) {
   loop_.AddTurnEndHook(this);
   tick_.reset(event_new(loop_.base(), -1, EV_PERSIST, &GatewayServer::OnTick, this));
   timeval one_second{1, 0};
@@ -19,29 +19,22 @@ GatewayServer::GatewayServer(EventLoop& loop, h2::SessionEnvironment& env, TlsCo
 
 GatewayServer::~GatewayServer() {
   loop_.RemoveTurnEndHook(this);
-  // Sessions unsubscribe from the hub as they go; the gauge follows.
+  // Sessions unsubscribe from the fanout as they go; the gauge and quota follow.
   env_.counters().connections -= connections_.size();
+  for (size_t i = 0; i < connections_.size(); ++i) quota_.Release();
   connections_.clear();
 }
 
-bool GatewayServer::Listen(const std::string& host, uint16_t port, std::string* error) {
-  listener_ = TcpListener::Open(
-      loop_, host, port,
-      [this](UniqueFd fd, const std::string& peer) { OnAccept(std::move(fd), peer, true); }, error);
-  return listener_ != nullptr;
-}
-
-bool GatewayServer::ListenPlain(const std::string& host, uint16_t port, std::string* error) {
-  plain_listener_ = TcpListener::Open(
-      loop_, host, port,
-      [this](UniqueFd fd, const std::string& peer) { OnAccept(std::move(fd), peer, false); },
-      error);
-  return plain_listener_ != nullptr;
+void GatewayServer::AddListener(TcpListener::BoundSocket socket, bool tls) {
+  std::unique_ptr<TcpListener>& listener = tls ? listener_ : plain_listener_;
+  listener = TcpListener::Wrap(
+      loop_, std::move(socket),
+      [this, tls](UniqueFd fd, const std::string& peer) { OnAccept(std::move(fd), peer, tls); });
 }
 
 void GatewayServer::OnAccept(UniqueFd fd, const std::string& peer, bool tls) {
   if (shutting_down_) return;
-  if (connections_.size() >= options_.max_connections) {
+  if (!quota_.TryTake()) {
     ++refused_since_tick_;  // reported once per tick, not once per connection
     return;                 // `fd` closes here
   }
@@ -53,6 +46,7 @@ void GatewayServer::OnAccept(UniqueFd fd, const std::string& peer, bool tls) {
   }
   if (transport == nullptr) {
     LOG_WARN("refusing %s: cannot allocate a TLS connection", peer.c_str());
+    quota_.Release();
     return;
   }
   auto connection = std::make_unique<Connection>(loop_, *this, env_, options_.connection,
@@ -85,7 +79,10 @@ void GatewayServer::OnTurnEnd() {
     closed.swap(closed_);
     for (Connection* connection : closed) {
       std::erase(dirty_, connection);
-      if (connections_.erase(connection) > 0) --env_.counters().connections;
+      if (connections_.erase(connection) > 0) {
+        --env_.counters().connections;
+        quota_.Release();
+      }
     }
   }
   if (shutting_down_ && connections_.empty() && on_idle_) {
@@ -107,8 +104,8 @@ void GatewayServer::BeginShutdown(std::function<void()> on_idle) {
 void GatewayServer::OnTick(evutil_socket_t, short, void* self) {
   auto* server = static_cast<GatewayServer*>(self);
   if (server->refused_since_tick_ > 0) {
-    LOG_WARN("refused %zu connections in the last second: %zu open (--max-connections)",
-             server->refused_since_tick_, server->connections_.size());
+    LOG_WARN("refused %zu connections in the last second: %llu open (--max-connections)",
+             server->refused_since_tick_, static_cast<unsigned long long>(server->quota_.open()));
     server->refused_since_tick_ = 0;
   }
   uint64_t now = EventLoop::NowMs();

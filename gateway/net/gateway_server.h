@@ -1,7 +1,7 @@
-// GatewayServer: the client side of one event loop — a TLS listener (ALPN h2 or
-// http/1.1) and optionally a cleartext one (HTTP/2 with prior knowledge or HTTP/1.1, for
-// a TLS-terminating balancer), the connections they accept, their end-of-turn flush and
-// their 1-second tick.
+// GatewayServer: the client side of one event loop — its socket of the TLS listener
+// (ALPN h2 or http/1.1) and optionally of the cleartext one (HTTP/2 with prior knowledge
+// or HTTP/1.1, for a TLS-terminating balancer), the connections they accept, their
+// end-of-turn flush and their 1-second tick.
 //
 // Connections mark themselves dirty when their session has output; at the end of the
 // loop turn (EventLoop::TurnEndHook) the server flushes every dirty connection once and
@@ -9,10 +9,11 @@
 // touches many streams on one connection costs one flush, and no connection is freed
 // inside its own callbacks.
 //
-// Owns its listener and connections. Borrows the loop, the session environment (hub,
-// counters, metrics and demo page of this loop) and the TLS context, which must outlive
-// it. Single-threaded: one server per loop; a process with N loops has N servers (each
-// with its own listener, e.g. SO_REUSEPORT) and nothing shared but the TLS context.
+// Owns its listeners and connections. Borrows the loop, the session environment
+// (fanout, counters, metrics and demo page of this loop), the TLS context and the
+// process-wide connection quota, which must outlive it. Single-threaded: one server per
+// loop; a process with N loops has N servers, each with its own socket of every
+// listener's SO_REUSEPORT group, sharing nothing but the TLS context and the quota.
 #pragma once
 
 #include <cstdint>
@@ -24,6 +25,7 @@
 
 #include "h2/server_session.h"
 #include "net/connection.h"
+#include "net/connection_quota.h"
 #include "net/event_loop.h"
 #include "net/listener.h"
 #include "net/tls_context.h"
@@ -32,21 +34,19 @@ namespace ssegw::net {
 
 struct GatewayServerOptions {
   ConnectionOptions connection;
-  size_t max_connections = 10000;  // beyond it accepted sockets are closed at once
 };
 
 class GatewayServer final : public ConnectionOwner, public EventLoop::TurnEndHook {
  public:
+  // Beyond `quota`, accepted sockets are closed at once.
   GatewayServer(EventLoop& loop, h2::SessionEnvironment& env, TlsContext& tls,
-                const GatewayServerOptions& options);
+                ConnectionQuota& quota, const GatewayServerOptions& options);
   ~GatewayServer();
   GatewayServer(const GatewayServer&) = delete;
   GatewayServer& operator=(const GatewayServer&) = delete;
 
-  // Binds the TLS listener. false with *error (naming the address) on failure.
-  bool Listen(const std::string& host, uint16_t port, std::string* error);
-  // Binds the cleartext listener; the same contract.
-  bool ListenPlain(const std::string& host, uint16_t port, std::string* error);
+  // Accepts on `socket`: TLS connections, or cleartext ones when `tls` is false.
+  void AddListener(TcpListener::BoundSocket socket, bool tls);
   // "127.0.0.1:8443" once listening; "" for a listener not opened.
   std::string address() const { return listener_ ? listener_->address() : std::string(); }
   std::string plain_address() const {
@@ -72,6 +72,7 @@ class GatewayServer final : public ConnectionOwner, public EventLoop::TurnEndHoo
   EventLoop& loop_;
   h2::SessionEnvironment& env_;
   TlsContext& tls_;
+  ConnectionQuota& quota_;
   GatewayServerOptions options_;
   std::unique_ptr<TcpListener> listener_;
   std::unique_ptr<TcpListener> plain_listener_;

@@ -22,9 +22,9 @@ std::string PeerName(int fd) {
 
 }  // namespace
 
-PublishServer::PublishServer(EventLoop& loop, Hub& hub, GatewayCounters& counters,
-                             const PublishServerOptions& options)
-    : loop_(loop), hub_(hub), counters_(counters), options_(options) {
+PublishServer::PublishServer(EventLoop& loop, EventLog& log, PublishGate& gate,
+                             GatewayCounters& counters, const PublishServerOptions& options)
+    : loop_(loop), log_(log), gate_(gate), counters_(counters), options_(options) {
   loop_.AddTurnEndHook(this);
 }
 
@@ -58,12 +58,16 @@ void PublishServer::Close() {
 void PublishServer::OnAccept(UniqueFd client) {
   std::string name = PeerName(client.get());
   auto publisher = std::make_unique<PublisherConnection>(
-      loop_, *this, hub_, counters_, options_.publisher, std::move(client), name);
+      loop_, *this, log_, gate_, counters_, options_.publisher, std::move(client), name);
   PublisherConnection* raw = publisher.get();
   publishers_.emplace(raw, std::move(publisher));
   ++counters_.publishers;
   LOG_INFO("publisher %s: connected", name.c_str());
   raw->Start();
+}
+
+void PublishServer::ResumeAll() {
+  for (auto& [raw, publisher] : publishers_) publisher->Resume();
 }
 
 void PublishServer::OnPublisherClosed(PublisherConnection* publisher) {

@@ -6,8 +6,9 @@
 // callbacks. Close() (graceful shutdown) stops accepting, removes the socket file (only
 // if it is still ours) and closes every publisher after the replies it is owed.
 //
-// Owns the listening socket and the publishers; borrows the loop, hub and counters,
-// which must outlive it. Single-threaded.
+// Owns the listening socket and the publishers; borrows the loop, the event log, the
+// gate and the counters, which must outlive it. Single-threaded: it lives on the log
+// owner's loop.
 #pragma once
 
 #include <sys/types.h>
@@ -18,7 +19,7 @@
 #include <vector>
 
 #include "core/counters.h"
-#include "core/hub.h"
+#include "core/event_log.h"
 #include "net/acceptor.h"
 #include "net/event_loop.h"
 #include "net/publisher_connection.h"
@@ -34,7 +35,7 @@ struct PublishServerOptions {
 
 class PublishServer final : public PublisherOwner, public EventLoop::TurnEndHook {
  public:
-  PublishServer(EventLoop& loop, Hub& hub, GatewayCounters& counters,
+  PublishServer(EventLoop& loop, EventLog& log, PublishGate& gate, GatewayCounters& counters,
                 const PublishServerOptions& options);
   ~PublishServer();
   PublishServer(const PublishServer&) = delete;
@@ -45,6 +46,9 @@ class PublishServer final : public PublisherOwner, public EventLoop::TurnEndHook
   bool Open(std::string* error);
   // Stops accepting, unlinks the socket file, closes every publisher. Idempotent.
   void Close();
+
+  // The gate has opened again: publishers it held back may read.
+  void ResumeAll();
 
   const std::string& path() const { return options_.path; }
   size_t publisher_count() const { return publishers_.size(); }
@@ -58,7 +62,8 @@ class PublishServer final : public PublisherOwner, public EventLoop::TurnEndHook
   void OnAccept(UniqueFd fd);
 
   EventLoop& loop_;
-  Hub& hub_;
+  EventLog& log_;
+  PublishGate& gate_;
   GatewayCounters& counters_;
   PublishServerOptions options_;
   BoundUnixSocket socket_;

@@ -2,28 +2,35 @@
 
 #include <cerrno>
 #include <cstring>
+#include <utility>
 
+#include "core/ingest.h"
 #include "net/log.h"
 #include "ssegw/v1/ssegw.pb.h"
+#include "wire/publish_wire.h"
 
 namespace ssegw::net {
 namespace {
 
 constexpr size_t kReadChunk = 64 * 1024;
-// At most 256 KiB of requests read per turn, whatever their fan-out, so a publisher with
-// few subscribers still shares the loop. Fan-out work is bounded separately
-// (max_fanout_per_turn): 256 KiB of 100-byte events to 10,000 streams would otherwise be
-// ~20 million deliveries queued before the turn's flush writes any of them.
+// At most 256 KiB of requests read per turn, so one publisher shares the loop with the
+// others and with the log's own work.
 constexpr int kMaxReadsPerTurn = 4;
+
+timeval ToTimeval(uint64_t ms) {
+  return timeval{static_cast<time_t>(ms / 1000), static_cast<suseconds_t>((ms % 1000) * 1000)};
+}
 
 }  // namespace
 
-PublisherConnection::PublisherConnection(EventLoop& loop, PublisherOwner& owner, Hub& hub,
-                                         GatewayCounters& counters, const PublisherOptions& options,
-                                         UniqueFd fd, std::string name)
+PublisherConnection::PublisherConnection(EventLoop& loop, PublisherOwner& owner, EventLog& log,
+                                         PublishGate& gate, GatewayCounters& counters,
+                                         const PublisherOptions& options, UniqueFd fd,
+                                         std::string name)
     : loop_(loop),
       owner_(owner),
-      hub_(hub),
+      log_(log),
+      gate_(gate),
       counters_(counters),
       options_(options),
       fd_(std::move(fd)),
@@ -34,14 +41,19 @@ PublisherConnection::PublisherConnection(EventLoop& loop, PublisherOwner& owner,
   write_event_.reset(event_new(loop_.base(), fd_.get(), EV_WRITE | EV_PERSIST,
                                &PublisherConnection::OnWriteEvent, this));
   // A timer, not event_active: a zero timeout fires in the next loop iteration, after
-  // the turn-end flush and a poll for socket readiness, so blocked connections get
-  // their write events between two slices of a backlog.
+  // the turn-end work and a poll for socket readiness.
   resume_event_.reset(evtimer_new(loop_.base(), &PublisherConnection::OnResumeEvent, this));
+  stall_timer_.reset(evtimer_new(loop_.base(), &PublisherConnection::OnStallTimer, this));
 }
 
 PublisherConnection::~PublisherConnection() = default;
 
 void PublisherConnection::Start() {
+  UpdateInterest();
+}
+
+void PublisherConnection::Resume() {
+  if (closed_) return;
   UpdateInterest();
 }
 
@@ -59,18 +71,34 @@ void PublisherConnection::OnResumeEvent(evutil_socket_t, short, void* self) {
   publisher->ReadAll();
 }
 
+void PublisherConnection::OnStallTimer(evutil_socket_t, short, void* self) {
+  auto* publisher = static_cast<PublisherConnection*>(self);
+  publisher->stall_armed_ = false;
+  LOG_WARN("publisher %s: sent %zu bytes of a frame, then nothing for %llu ms; closing",
+           publisher->name_.c_str(), publisher->decoder_.buffered_bytes(),
+           static_cast<unsigned long long>(publisher->options_.stall_timeout_ms));
+  publisher->CloseAfterReplies();
+}
+
+bool PublisherConnection::CanRead() {
+  return !closed_ && !input_done_ && unwritten() <= options_.max_unwritten_reply_bytes &&
+         replies_->slots.size() < options_.max_in_flight && gate_.open();
+}
+
 void PublisherConnection::ReadAll() {
-  size_t work = 0;
+  reading_ = true;
+  size_t events = 0;
   // Requests left over from the previous turn go first: nothing new is read (and so
   // nothing can overtake them) while the decoder may still hold complete ones.
-  if (frames_pending_) HandleFrames(&work);
+  if (frames_pending_) HandleFrames(&events);
   char buffer[kReadChunk];
-  for (int i = 0; i < kMaxReadsPerTurn && !closed_ && !input_done_ && !frames_pending_; ++i) {
-    if (unwritten() > options_.max_unwritten_reply_bytes) break;  // backpressure
+  bool got_bytes = false;
+  for (int i = 0; i < kMaxReadsPerTurn && !frames_pending_ && CanRead(); ++i) {
     ssize_t n = recv(fd_.get(), buffer, sizeof(buffer), 0);
     if (n > 0) {
+      got_bytes = true;
       decoder_.Append({buffer, static_cast<size_t>(n)});
-      HandleFrames(&work);
+      HandleFrames(&events);
       continue;
     }
     if (n == 0) {
@@ -84,36 +112,34 @@ void PublisherConnection::ReadAll() {
     if (errno == EINTR) continue;
     if (errno == EAGAIN || errno == EWOULDBLOCK) break;
     LOG_INFO("publisher %s: read failed: %s", name_.c_str(), strerror(errno));
+    reading_ = false;
     Close("read error");
     return;
   }
-  if (!closed_) WriteReplies();  // also schedules the rest of a backlog (UpdateInterest)
+  reading_ = false;
+  if (closed_) return;
+  // Silence is measured from the last bytes that arrived.
+  if (got_bytes && stall_armed_) {
+    event_del(stall_timer_.get());
+    stall_armed_ = false;
+  }
+  WriteReplies();  // also schedules the rest of a backlog (UpdateInterest)
 }
 
-void PublisherConnection::HandleFrames(size_t* work) {
+void PublisherConnection::HandleFrames(size_t* events) {
   frames_pending_ = false;
   while (!input_done_) {
-    if (*work >= options_.max_fanout_per_turn || unwritten() > options_.max_unwritten_reply_bytes) {
+    if (*events >= options_.max_events_per_turn || !CanRead()) {
       frames_pending_ = true;
       return;
     }
     switch (decoder_.Next(&request_)) {
       case PublishDecoder::Outcome::kNeedMore:
         return;
-      case PublishDecoder::Outcome::kFrame: {
-        // Each event counts as well as each delivery, so requests nobody subscribes to
-        // are bounded too.
-        size_t deliveries = 0;
-        v1::PublishReply reply = hub_.Publish(request_, &deliveries);
-        *work += static_cast<size_t>(request_.events_size()) + deliveries;
-        if (reply.status() != v1::STATUS_OK) {
-          ++counters_.publish_errors_total;
-          LOG_DEBUG("publisher %s: request seq %llu rejected: %s", name_.c_str(),
-                    static_cast<unsigned long long>(reply.seq()), reply.error().c_str());
-        }
-        AppendDelimited(reply, &out_);
+      case PublishDecoder::Outcome::kFrame:
+        *events += static_cast<size_t>(request_.events_size());
+        Append(request_.seq());
         break;
-      }
       case PublishDecoder::Outcome::kError: {
         Error error = decoder_.error();
         v1::PublishReply reply;
@@ -121,7 +147,7 @@ void PublisherConnection::HandleFrames(size_t* work) {
         reply.set_status(error == Error::kFrameTooLarge ? v1::STATUS_TOO_LARGE
                                                         : v1::STATUS_MALFORMED);
         reply.set_error(std::string(Describe(error)));
-        AppendDelimited(reply, &out_);
+        Reply(reply);
         ++counters_.publish_errors_total;
         LOG_WARN("publisher %s: bad frame (%s); closing after the error reply", name_.c_str(),
                  reply.error().c_str());
@@ -132,7 +158,58 @@ void PublisherConnection::HandleFrames(size_t* work) {
   }
 }
 
+void PublisherConnection::Append(uint64_t seq) {
+  std::vector<EventDraft> batch = wire::DraftsFrom(&request_);
+  if (std::optional<IngestError> invalid = ValidateBatch(&batch)) {
+    ++counters_.publish_errors_total;
+    PublishResult rejected;
+    rejected.status = PublishStatus::kInvalidArgument;
+    rejected.error = Describe(*invalid);
+    LOG_DEBUG("publisher %s: request seq %llu rejected: %s", name_.c_str(),
+              static_cast<unsigned long long>(seq), rejected.error.c_str());
+    Reply(wire::ReplyFor(seq, std::move(rejected)));
+    return;
+  }
+  const uint64_t slot = replies_->first + replies_->slots.size();
+  replies_->slots.emplace_back();
+  std::weak_ptr<ReplySlots> alive = replies_;
+  log_.Append(std::move(batch), [this, alive, slot, seq](PublishResult result) {
+    // The log may answer after this connection was freed (a replicated log's ack).
+    if (alive.expired()) return;
+    if (result.status != PublishStatus::kOk) ++counters_.publish_errors_total;
+    std::string bytes;
+    AppendDelimited(wire::ReplyFor(seq, std::move(result)), &bytes);
+    FillSlot(slot, std::move(bytes));
+  });
+}
+
+void PublisherConnection::Reply(const google::protobuf::MessageLite& reply) {
+  std::string bytes;
+  AppendDelimited(reply, &bytes);
+  const uint64_t slot = replies_->first + replies_->slots.size();
+  replies_->slots.emplace_back();
+  FillSlot(slot, std::move(bytes));
+}
+
+void PublisherConnection::FillSlot(uint64_t slot, std::string bytes) {
+  replies_->slots[static_cast<size_t>(slot - replies_->first)] = std::move(bytes);
+  MoveReadyReplies();
+  // Completions that arrive after the read that caused them need their own write; those
+  // inside it are written once, when it ends.
+  if (!reading_ && !closed_ && unwritten() > 0 && !write_added_) WriteReplies();
+}
+
+void PublisherConnection::MoveReadyReplies() {
+  ReplySlots& r = *replies_;
+  while (!r.slots.empty() && r.slots.front()) {
+    out_.append(*r.slots.front());
+    r.slots.pop_front();
+    ++r.first;
+  }
+}
+
 void PublisherConnection::WriteReplies() {
+  if (closed_) return;
   while (unwritten() > 0) {
     ssize_t n = send(fd_.get(), out_.data() + out_offset_, unwritten(), MSG_NOSIGNAL);
     if (n > 0) {
@@ -149,7 +226,7 @@ void PublisherConnection::WriteReplies() {
   if (unwritten() == 0) {
     out_.clear();
     out_offset_ = 0;
-    if (input_done_) {
+    if (input_done_ && replies_->slots.empty()) {
       Close("done");
       return;
     }
@@ -161,12 +238,11 @@ void PublisherConnection::WriteReplies() {
 }
 
 void PublisherConnection::UpdateInterest() {
-  const bool can_take =
-      !closed_ && !input_done_ && unwritten() <= options_.max_unwritten_reply_bytes;
+  const bool can_read = CanRead();
   // With a backlog in the decoder, the timer alone brings the next turn's share (the
   // read event too would hand out a second share in the same turn).
-  bool want_resume = can_take && frames_pending_;
-  bool want_read = can_take && !frames_pending_;
+  bool want_resume = can_read && frames_pending_;
+  bool want_read = can_read && !frames_pending_;
   bool want_write = !closed_ && unwritten() > 0;
   if (want_resume != resume_added_) {
     if (want_resume) {
@@ -193,6 +269,21 @@ void PublisherConnection::UpdateInterest() {
     }
     write_added_ = want_write;
   }
+  UpdateStallTimer();
+}
+
+void PublisherConnection::UpdateStallTimer() {
+  // Only while we are waiting for the rest of a frame: a publisher we have stopped
+  // reading is not stalling.
+  const bool want = read_added_ && decoder_.buffered_bytes() > 0 && options_.stall_timeout_ms > 0;
+  if (want == stall_armed_) return;
+  if (want) {
+    const timeval timeout = ToTimeval(options_.stall_timeout_ms);
+    event_add(stall_timer_.get(), &timeout);
+  } else {
+    event_del(stall_timer_.get());
+  }
+  stall_armed_ = want;
 }
 
 void PublisherConnection::CloseAfterReplies() {
@@ -208,7 +299,8 @@ void PublisherConnection::Close(const char* why) {
   event_del(read_event_.get());
   event_del(write_event_.get());
   event_del(resume_event_.get());
-  read_added_ = write_added_ = resume_added_ = false;
+  event_del(stall_timer_.get());
+  read_added_ = write_added_ = resume_added_ = stall_armed_ = false;
   LOG_INFO("publisher %s: disconnected (%s)", name_.c_str(), why);
   owner_.OnPublisherClosed(this);
 }

@@ -1,38 +1,45 @@
 // PublisherConnection: one publisher on the publish socket.
 //
-// Reads varint-delimited PublishRequests (PublishDecoder, capped at --max-frame), hands
-// each to the hub and queues the hub's reply, so replies go out in request order and
-// only after the request's events are in history and queued to subscribers. A rejected
-// request (non-zero status) is counted and the connection stays open. A framing error
-// gets one reply (seq 0, STATUS_TOO_LARGE or STATUS_MALFORMED), is counted, and the
+// Reads varint-delimited PublishRequests (PublishDecoder, capped at --max-frame), maps
+// each onto the log's domain types, validates it as a whole (Ingest) and appends it to
+// the event log. Appends complete asynchronously (at once for the in-memory log, after
+// the replicated log's acknowledgement for a cluster) and in any order; each request
+// holds a reply slot, so replies go out in request order, each after its events are
+// committed to the log and handed to the workers. A rejected request (non-zero status)
+// is counted and the connection stays open. A framing error gets one reply (seq 0,
+// STATUS_TOO_LARGE or STATUS_MALFORMED) after the replies owed, is counted, and the
 // connection closes once that reply is written.
 //
-// Backpressure: while more than `max_unwritten_reply_bytes` of replies wait for the
-// publisher to read them, nothing more is read from it. Nothing blocks and no accepted
-// event is dropped. After the publisher half-closes, the replies still owed are written
-// before closing.
+// Backpressure: nothing more is read while more than `max_unwritten_reply_bytes` of
+// replies wait for the publisher to read them, while `max_in_flight` requests await the
+// log, or while the gate (the workers being behind) is closed; the owner calls Resume()
+// when the gate opens. Nothing blocks and no accepted event is dropped. After the
+// publisher half-closes, the replies still owed are written before closing. A publisher
+// that has sent part of a frame and then nothing for `stall_timeout_ms` is closed.
 //
-// Fairness: one loop turn handles requests from this publisher only until their fan-out
-// work (events accepted plus deliveries queued to streams) reaches
-// `max_fanout_per_turn`; the rest of a backlog stays in the decoder, in order, and is
-// handled in the following turns, each after the clients' output of the previous one
-// has been flushed. The bound is checked between requests: one request is always
-// handled as a whole. Requests not yet handled when the gateway shuts down get no
-// reply (they were not accepted).
+// Fairness: one loop turn handles at most `max_events_per_turn` events from this
+// publisher (checked between requests: a request is always handled as a whole); the
+// rest of a backlog stays in the decoder, in order, for the following turns. Requests
+// not yet handled when the gateway shuts down get no reply (they were not accepted).
 //
 // Owned by a PublisherOwner (PublishServer), which frees it after OnPublisherClosed, at
-// the end of the turn. Single-threaded.
+// the end of the turn. Single-threaded: lives on the log owner's loop, like the log.
 #pragma once
 
 #include <sys/socket.h>
 
+#include <cstdint>
+#include <deque>
+#include <memory>
+#include <optional>
 #include <string>
 
 #include "core/counters.h"
-#include "core/hub.h"
-#include "core/publish_codec.h"
+#include "core/event_log.h"
 #include "net/event_loop.h"
 #include "net/unique_fd.h"
+#include "ssegw/internal/ingest.pb.h"
+#include "wire/publish_codec.h"
 
 namespace ssegw::net {
 
@@ -46,44 +53,73 @@ class PublisherOwner {
   ~PublisherOwner() = default;
 };
 
+// Whether the log owner takes more publishing now (false while the workers are behind).
+class PublishGate {
+ public:
+  virtual bool open() = 0;
+
+ protected:
+  ~PublishGate() = default;
+};
+
 struct PublisherOptions {
   size_t max_frame_bytes = 1024 * 1024;
   size_t max_unwritten_reply_bytes = 256 * 1024;
-  // Fan-out work (events + deliveries) one turn takes from this publisher; see above.
-  size_t max_fanout_per_turn = 256 * 1024;
+  size_t max_in_flight = 1024;             // requests appended, reply not yet known
+  size_t max_events_per_turn = 16 * 1024;  // see "Fairness" above
+  uint64_t stall_timeout_ms = 30 * 1000;   // part of a frame, then silence: closed
 };
 
 class PublisherConnection {
  public:
   // `name` identifies the publisher in logs ("pid=123 uid=1000").
-  PublisherConnection(EventLoop& loop, PublisherOwner& owner, Hub& hub, GatewayCounters& counters,
-                      const PublisherOptions& options, UniqueFd fd, std::string name);
+  PublisherConnection(EventLoop& loop, PublisherOwner& owner, EventLog& log, PublishGate& gate,
+                      GatewayCounters& counters, const PublisherOptions& options, UniqueFd fd,
+                      std::string name);
   ~PublisherConnection();
   PublisherConnection(const PublisherConnection&) = delete;
   PublisherConnection& operator=(const PublisherConnection&) = delete;
 
   void Start();
+  // The gate has opened: read again if that was what stopped this publisher.
+  void Resume();
   // Stops reading; closes once the replies already owed are written (or at once if the
-  // socket will not take them now).
+  // socket will not take them now or the log still owes answers).
   void CloseAfterReplies();
   const std::string& name() const { return name_; }
 
  private:
+  // Replies in request order. A slot is filled when its request's result is known; the
+  // filled prefix moves to the output. Shared with pending log callbacks, which find it
+  // gone if the connection was freed first.
+  struct ReplySlots {
+    std::deque<std::optional<std::string>> slots;
+    uint64_t first = 0;  // number of the slot at slots.front()
+  };
+
   static void OnReadEvent(evutil_socket_t, short, void* self);
   static void OnWriteEvent(evutil_socket_t, short, void* self);
   static void OnResumeEvent(evutil_socket_t, short, void* self);
+  static void OnStallTimer(evutil_socket_t, short, void* self);
   void ReadAll();
-  // Handles buffered requests until the decoder needs more bytes or `*work` reaches the
-  // turn's bound (then frames_pending_ is set).
-  void HandleFrames(size_t* work);
+  // Handles buffered requests until the decoder needs more bytes or this turn's share
+  // is used (then frames_pending_ is set).
+  void HandleFrames(size_t* events);
+  void Append(uint64_t seq);
+  void Reply(const google::protobuf::MessageLite& reply);
+  void FillSlot(uint64_t slot, std::string bytes);
+  void MoveReadyReplies();
   void WriteReplies();
+  bool CanRead();
   void UpdateInterest();
+  void UpdateStallTimer();
   size_t unwritten() const { return out_.size() - out_offset_; }
   void Close(const char* why);
 
   EventLoop& loop_;
   PublisherOwner& owner_;
-  Hub& hub_;
+  EventLog& log_;
+  PublishGate& gate_;
   GatewayCounters& counters_;
   const PublisherOptions& options_;
   UniqueFd fd_;
@@ -91,16 +127,20 @@ class PublisherConnection {
   EventPtr read_event_;
   EventPtr write_event_;
   EventPtr resume_event_;  // zero-delay timer: the next turn's share of a backlog
+  EventPtr stall_timer_;
   bool read_added_ = false;
   bool write_added_ = false;
   bool resume_added_ = false;
+  bool stall_armed_ = false;
 
   PublishDecoder decoder_;
   internal::IngestRequest request_;  // reused so its storage is recycled
-  std::string out_;                  // out_[out_offset_, size()) are replies not yet written
+  std::shared_ptr<ReplySlots> replies_ = std::make_shared<ReplySlots>();
+  std::string out_;  // out_[out_offset_, size()) are replies not yet written
   size_t out_offset_ = 0;
   bool input_done_ = false;      // EOF, framing error or shutdown: read nothing more
   bool frames_pending_ = false;  // the decoder may hold complete requests not yet handled
+  bool reading_ = false;         // inside ReadAll: replies are written when it ends
   bool closed_ = false;
 };
 

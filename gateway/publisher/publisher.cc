@@ -11,8 +11,8 @@
 #include <thread>
 #include <utility>
 
-#include "core/publish_codec.h"
 #include "ssegw/v1/ssegw.pb.h"
+#include "wire/publish_codec.h"
 
 namespace ssegw {
 namespace {

@@ -54,7 +54,7 @@ TEST(ConfigTest, DefaultsAreTheContractTable) {
   EXPECT_EQ(config.stream_buffer_bytes, 1048576u);
   EXPECT_EQ(config.max_frame_bytes, 1048576u);
   EXPECT_TRUE(config.allow_origins.empty());
-  EXPECT_EQ(config.threads, 1u);
+  EXPECT_EQ(config.threads, 0u);  // one per online CPU
   EXPECT_EQ(config.log_level, net::LogLevel::kInfo);
 }
 
@@ -174,7 +174,7 @@ INSTANTIATE_TEST_SUITE_P(
         BadCase{{"--socket-mode", "1777"}, "--socket-mode"},
         BadCase{{"--socket", std::string(200, 's')}, "--socket"},
         BadCase{{"--allow-origin", "https://a.example/path"}, "--allow-origin"},
-        BadCase{{"--threads", "0"}, "--threads"},
+        BadCase{{"--threads", "1025"}, "--threads"},
         BadCase{{"--log-level", "verbose"}, "--log-level"},
         BadCase{{"--listen-plain", "127.0.0.1"}, "--listen-plain"},
         BadCase{{"--listen-plain", "::1:8080"}, "--listen-plain"},

@@ -11,22 +11,23 @@ namespace {
 
 using ::testing::HasSubstr;
 
-MetricsSnapshot Sample() {
-  MetricsSnapshot snapshot;
-  GatewayCounters& c = snapshot.counters;
-  c.connections = 3;
-  c.streams = 5;
-  c.publishers = 1;
-  c.events_published_total = 100;
-  c.events_delivered_total = 250;
-  c.bytes_sent_total = 123456789012ull;
-  c.replayed_events_total = 7;
-  c.slow_consumer_closes_total = 2;
-  c.publish_errors_total = 4;
-  c.duplicate_events_total = 6;
-  snapshot.history_events = 90;
-  snapshot.history_bytes = 4096;
-  return snapshot;
+CounterValues Sample() {
+  GatewayCounters c;
+  c.connections.Set(3);
+  c.streams.Set(5);
+  c.publishers.Set(1);
+  c.history_events.Set(90);
+  c.history_bytes.Set(4096);
+  c.events_published_total.Set(100);
+  c.events_delivered_total.Set(250);
+  c.bytes_sent_total.Set(123456789012ull);
+  c.replayed_events_total.Set(7);
+  c.slow_consumer_closes_total.Set(2);
+  c.publish_errors_total.Set(4);
+  c.duplicate_events_total.Set(6);
+  CounterValues values{};
+  AddValues(c, &values);
+  return values;
 }
 
 TEST(MetricsTest, EveryContractMetricWithHelpAndType) {
@@ -72,15 +73,19 @@ TEST(MetricsTest, WellFormedLines) {
   EXPECT_EQ(samples, 12);
 }
 
-TEST(MetricsTest, AddSumsCountersAndKeepsTheLargestHistory) {
-  MetricsSnapshot total;
-  Add(Sample(), &total);
-  MetricsSnapshot other = Sample();
-  other.history_events = 10;
-  Add(other, &total);
-  EXPECT_EQ(total.counters.connections, 6u);
-  EXPECT_EQ(total.counters.events_delivered_total, 500u);
-  EXPECT_EQ(total.history_events, 90u);
+TEST(MetricsTest, AddValuesSumsEveryThreadsCounters) {
+  GatewayCounters worker1, worker2, log_owner;
+  worker1.connections.Set(2);
+  worker2.connections.Set(4);
+  worker1.events_delivered_total.Set(10);
+  worker2.events_delivered_total.Set(32);
+  log_owner.history_events.Set(90);
+  CounterValues total{};
+  for (const GatewayCounters* c : {&worker1, &worker2, &log_owner}) AddValues(*c, &total);
+  const std::string text = RenderMetrics(total);
+  EXPECT_THAT(text, HasSubstr("\nssegw_connections 6\n"));
+  EXPECT_THAT(text, HasSubstr("\nssegw_events_delivered_total 42\n"));
+  EXPECT_THAT(text, HasSubstr("\nssegw_history_events 90\n"));
 }
 
 }  // namespace

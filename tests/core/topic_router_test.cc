@@ -49,6 +49,9 @@ class RecordingSubscriber : public Subscriber {
     ++count;
     last = message;
   }
+  // The router never offers replay or reports it lost; those are the fanout's.
+  bool Offer(const SharedBytes&) override { return false; }
+  void OnReplayLost() override {}
   size_t count = 0;
   SharedBytes last;
 };
@@ -284,6 +287,8 @@ TEST(TopicRouterDeathTest, DestroyingASubscribedSubscriberAsserts) {
 class UnsubscribingSubscriber : public Subscriber {
  public:
   void Deliver(const SharedBytes&) override { router->Unsubscribe(this); }
+  bool Offer(const SharedBytes&) override { return false; }
+  void OnReplayLost() override {}
   TopicRouter* router = nullptr;
 };
 

@@ -13,8 +13,8 @@
 #include <string_view>
 
 #include "core/counters.h"
-#include "core/hub.h"
 #include "h1/session.h"
+#include "testutil/local_centre.h"
 
 namespace {
 
@@ -24,81 +24,85 @@ void Check(bool condition) {
 
 class Environment final : public ssegw::h2::SessionEnvironment {
  public:
-  Environment() : hub_(ssegw::HubOptions{64, 1 << 20}, 1, counters_) {}
-  ssegw::Hub& hub() override { return hub_; }
-  ssegw::GatewayCounters& counters() override { return counters_; }
-  std::string RenderMetrics() override { return "ssegw_streams 0\n"; }
-  std::string_view DemoPage() override { return "<!doctype html>\n"; }
-
- private:
-  ssegw::GatewayCounters counters_;
-  ssegw::Hub hub_;
-};
-
-class Listener final : public ssegw::h2::OutputListener {
- public:
-  void OnOutputPending() override {}
-};
-
-void Publish(ssegw::Hub& hub, uint64_t n) {
-  ssegw::internal::IngestRequest request;
-  ssegw::internal::IngestEvent* event = request.add_events();
-  event->add_topics(n % 2 == 0 ? "x" : "y");
-  event->set_id("e" + std::to_string(n));
-  event->set_data("event\n" + std::to_string(n));
-  (void)hub.Publish(request);
-}
-
-}  // namespace
-
-extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
-  if (size == 0) return 0;
-  const size_t piece = 1 + data[0] % 64;
-  const std::span<const uint8_t> input(data + 1, size - 1);
-  Environment env;
-  Listener listener;
-  ssegw::h2::SessionOptions options;
-  options.stream_buffer_bytes = 1024;
-  options.retry_ms = 100;
-  options.keepalive_ms = 1000;
-  options.max_stream_age_ms = 5000;
-  options.allowed_origins = {"*"};
-  options.max_header_count = 16;
-  options.max_header_list_bytes = 1024;
-  ssegw::h1::Limits limits;
-  limits.max_request_line = 512;
-  limits.max_buffered_input = 4096;
-  limits.idle_timeout_ms = 10'000;
-  {
-    std::unique_ptr<ssegw::h2::HttpSession> owned =
-        ssegw::h1::NewSession(env, options, limits, listener);
-    ssegw::h2::HttpSession& session = *owned;
-    uint64_t now = 0;
-    session.Start(now);
-    std::string out;
-    bool first_output = true;
-    for (size_t at = 0, step = 0; at < input.size(); at += piece, ++step) {
-      const bool ok = session.Receive(input.subspan(at, std::min(piece, input.size() - at)));
-      out.clear();
-      Check(session.ProduceOutput(&out, 700));
-      if (first_output && !out.empty()) {
-        Check(out.starts_with("HTTP/1.1 "));
-        first_output = false;
+  Environment() : centre_(ssegw::MemoryLogOptions{64, 1 << 20}) {}
+  ssegw::Fanout& fanout() override { return centre_.fanout(); }
+  ssegw::GatewayCounters& counters() override { return centre_.counters(); }
+  std::string RenderMetrics() override {
+    return "ssegw_streams 0
+           "; }
+        std::string_view
+        DemoPage() override {
+      return "<!doctype html>
+             "; }
+             ssegw::testing::LocalCentre &
+             centre() {
+        return centre_;
       }
-      if (!ok || session.Finished()) break;
-      Publish(env.hub(), step);
-      now += 700;
-      if (!session.OnTimer(now)) break;
+
+     private:
+      ssegw::testing::LocalCentre centre_;
+    };
+
+    class Listener final : public ssegw::h2::OutputListener {
+     public:
+      void OnOutputPending() override {}
+    };
+
+    void Publish(ssegw::testing::LocalCentre & centre, uint64_t n) {
+      (void)centre.Publish({"x"}, "event " + std::to_string(n));
+      centre.Settle();
     }
-    session.Shutdown();
-    for (int i = 0; i < 64 && !session.Finished(); ++i) {
-      out.clear();
-      Check(session.ProduceOutput(&out, 1 << 16));
+
+  }  // namespace
+
+  extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+    if (size == 0) return 0;
+    const size_t piece = 1 + data[0] % 64;
+    const std::span<const uint8_t> input(data + 1, size - 1);
+    Environment env;
+    Listener listener;
+    ssegw::h2::SessionOptions options;
+    options.stream_buffer_bytes = 1024;
+    options.retry_ms = 100;
+    options.keepalive_ms = 1000;
+    options.max_stream_age_ms = 5000;
+    options.allowed_origins = {"*"};
+    options.max_header_count = 16;
+    options.max_header_list_bytes = 1024;
+    ssegw::h1::Limits limits;
+    limits.max_request_line = 512;
+    limits.max_buffered_input = 4096;
+    limits.idle_timeout_ms = 10'000;
+    {
+      std::unique_ptr<ssegw::h2::HttpSession> owned =
+          ssegw::h1::NewSession(env, options, limits, listener);
+      ssegw::h2::HttpSession& session = *owned;
+      uint64_t now = 0;
+      session.Start(now);
+      std::string out;
+      bool first_output = true;
+      for (size_t at = 0, step = 0; at < input.size(); at += piece, ++step) {
+        const bool ok = session.Receive(input.subspan(at, std::min(piece, input.size() - at)));
+        out.clear();
+        Check(session.ProduceOutput(&out, 700));
+        if (first_output && !out.empty()) {
+          Check(out.starts_with("HTTP/1.1 "));
+          first_output = false;
+        }
+        if (!ok || session.Finished()) break;
+        Publish(env.centre(), step);
+        now += 700;
+        if (!session.OnTimer(now)) break;
+      }
+      session.Shutdown();
+      for (int i = 0; i < 64 && !session.Finished(); ++i) {
+        out.clear();
+        Check(session.ProduceOutput(&out, 1 << 16));
+      }
+      Check(session.Finished());
+      Check(session.open_sse_streams() == static_cast<size_t>(env.counters().streams.value()));
     }
-    Check(session.Finished());
-    Check(session.open_sse_streams() == static_cast<size_t>(env.counters().streams));
+    Check(env.counters().streams.value() == 0);
+    Check(env.fanout().attached_count() == 0);
+    return 0;
   }
-  Check(env.counters().streams == 0);
-  Check(env.hub().subscriber_count() == 0);
-  return 0;
-}

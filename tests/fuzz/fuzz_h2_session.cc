@@ -13,8 +13,8 @@
 #include <string_view>
 
 #include "core/counters.h"
-#include "core/hub.h"
 #include "h2/server_session.h"
+#include "testutil/local_centre.h"
 
 namespace {
 
@@ -28,83 +28,88 @@ void Check(bool condition) {
 
 class Environment final : public ssegw::h2::SessionEnvironment {
  public:
-  Environment() : hub_(ssegw::HubOptions{100, 1 << 20}, 1, counters_) {}
-  ssegw::Hub& hub() override { return hub_; }
-  ssegw::GatewayCounters& counters() override { return counters_; }
-  std::string RenderMetrics() override { return "ssegw_streams 0\n"; }
-  std::string_view DemoPage() override { return "<!doctype html>\n"; }
+  Environment() : centre_(ssegw::MemoryLogOptions{100, 1 << 20}) {}
+  ssegw::Fanout& fanout() override { return centre_.fanout(); }
+  ssegw::GatewayCounters& counters() override { return centre_.counters(); }
+  std::string RenderMetrics() override {
+    return "ssegw_streams 0
+           "; }
+        std::string_view
+        DemoPage() override {
+      return "<!doctype html>
+             "; }
+             ssegw::testing::LocalCentre &
+             centre() {
+        return centre_;
+      }
 
- private:
-  ssegw::GatewayCounters counters_;
-  ssegw::Hub hub_;
-};
+     private:
+      ssegw::testing::LocalCentre centre_;
+    };
 
-class Listener final : public ssegw::h2::OutputListener {
- public:
-  void OnOutputPending() override {}
-};
+    class Listener final : public ssegw::h2::OutputListener {
+     public:
+      void OnOutputPending() override {}
+    };
 
-// "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n" and an empty SETTINGS frame.
-constexpr std::string_view kPrefix(
-    "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n\x00\x00\x00\x04\x00\x00\x00\x00\x00", 33);
+    // "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n" and an empty SETTINGS frame.
+    constexpr std::string_view kPrefix(
+        "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n\x00\x00\x00\x04\x00\x00\x00\x00\x00", 33);
 
-std::span<const uint8_t> Bytes(std::string_view s) {
-  return {reinterpret_cast<const uint8_t*>(s.data()), s.size()};
-}
-
-void Publish(ssegw::Hub& hub, uint64_t n) {
-  ssegw::internal::IngestRequest request;
-  ssegw::internal::IngestEvent* event = request.add_events();
-  event->add_topics("x");
-  event->set_data("event " + std::to_string(n));
-  (void)hub.Publish(request);
-}
-
-void Run(std::span<const uint8_t> input, bool with_prefix) {
-  Environment env;
-  Listener listener;
-  SessionOptions options;
-  options.max_concurrent_streams = 16;
-  options.stream_buffer_bytes = 512;
-  options.retry_ms = 100;
-  options.keepalive_ms = 1000;
-  options.max_stream_age_ms = 5000;
-  options.allowed_origins = {"*"};
-  options.max_header_count = 16;
-  options.max_header_list_bytes = 1024;
-  {
-    std::unique_ptr<HttpSession> owned = NewServerSession(env, options, listener);
-    HttpSession& session = *owned;
-    uint64_t now = 0;
-    session.Start(now);
-    std::string out;
-    if (with_prefix) (void)session.Receive(Bytes(kPrefix));
-    constexpr size_t kChunk = 61;
-    for (size_t at = 0, step = 0; at < input.size(); at += kChunk, ++step) {
-      const bool ok = session.Receive(input.subspan(at, std::min(kChunk, input.size() - at)));
-      out.clear();
-      (void)session.ProduceOutput(&out, 4096);
-      if (!ok) break;
-      Publish(env.hub(), step);
-      now += 700;
-      (void)session.OnTimer(now);
+    std::span<const uint8_t> Bytes(std::string_view s) {
+      return {reinterpret_cast<const uint8_t*>(s.data()), s.size()};
     }
-    session.Shutdown();
-    for (int i = 0; i < 4; ++i) {
-      out.clear();
-      (void)session.ProduceOutput(&out, 1 << 16);
+
+    void Publish(ssegw::testing::LocalCentre & centre, uint64_t n) {
+      (void)centre.Publish({"x"}, "event " + std::to_string(n));
+      centre.Settle();
     }
-    Check(session.open_sse_streams() == env.counters().streams);
+
+    void Run(std::span<const uint8_t> input, bool with_prefix) {
+      Environment env;
+      Listener listener;
+      SessionOptions options;
+      options.max_concurrent_streams = 16;
+      options.stream_buffer_bytes = 512;
+      options.retry_ms = 100;
+      options.keepalive_ms = 1000;
+      options.max_stream_age_ms = 5000;
+      options.allowed_origins = {"*"};
+      options.max_header_count = 16;
+      options.max_header_list_bytes = 1024;
+      {
+        std::unique_ptr<HttpSession> owned = NewServerSession(env, options, listener);
+        HttpSession& session = *owned;
+        uint64_t now = 0;
+        session.Start(now);
+        std::string out;
+        if (with_prefix) (void)session.Receive(Bytes(kPrefix));
+        constexpr size_t kChunk = 61;
+        for (size_t at = 0, step = 0; at < input.size(); at += kChunk, ++step) {
+          const bool ok = session.Receive(input.subspan(at, std::min(kChunk, input.size() - at)));
+          out.clear();
+          (void)session.ProduceOutput(&out, 4096);
+          if (!ok) break;
+          Publish(env.centre(), step);
+          now += 700;
+          (void)session.OnTimer(now);
+        }
+        session.Shutdown();
+        for (int i = 0; i < 4; ++i) {
+          out.clear();
+          (void)session.ProduceOutput(&out, 1 << 16);
+        }
+        Check(session.open_sse_streams() == env.counters().streams.value());
+      }
+      Check(env.counters().streams.value() == 0);
+      Check(env.fanout().attached_count() == 0);
+    }
+
+  }  // namespace
+
+  extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+    const std::span<const uint8_t> input(data, size);
+    Run(input, /*with_prefix=*/true);
+    Run(input, /*with_prefix=*/false);
+    return 0;
   }
-  Check(env.counters().streams == 0);
-  Check(env.hub().subscriber_count() == 0);
-}
-
-}  // namespace
-
-extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
-  const std::span<const uint8_t> input(data, size);
-  Run(input, /*with_prefix=*/true);
-  Run(input, /*with_prefix=*/false);
-  return 0;
-}

@@ -10,8 +10,8 @@
 #include <string_view>
 #include <vector>
 
-#include "core/publish_codec.h"
 #include "ssegw/internal/ingest.pb.h"
+#include "wire/publish_codec.h"
 
 namespace {
 

@@ -18,7 +18,9 @@ std::string H1Harness::Output(size_t max_bytes_per_call) {
   while (true) {
     std::string out;
     session_->ProduceOutput(&out, max_bytes_per_call);
-    if (out.empty()) break;
+    // Lookups answered and catch-up fed between turns, as a worker does.
+    const bool settled = env_.Settle();
+    if (out.empty() && !settled) break;
     all += out;
   }
   return all;

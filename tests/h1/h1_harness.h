@@ -1,5 +1,5 @@
 // H1Harness: an h1::Session fed raw request bytes and drained of raw response bytes in
-// one process, with the fake environment of the h2 tests (a real Hub) and a fake clock.
+// one process, with the fake environment of the h2 tests (the real centre) and a fake clock.
 // Single-threaded.
 #pragma once
 

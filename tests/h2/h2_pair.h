@@ -2,8 +2,9 @@
 // in-memory buffers, for testing the h2 layer without sockets, TLS or clocks.
 //
 // Pump() moves bytes both ways until neither side has anything more to say. Time is the
-// pair's `now_ms`, advanced only by Tick(). The fake environment holds a real Hub and
-// GatewayCounters, so events go through the same publish path as in the gateway.
+// pair's `now_ms`, advanced only by Tick(). The fake environment holds the real centre
+// (an in-memory log and a fanout, testutil/local_centre.h), so events go through the same
+// publish and catch-up path as in the gateway; Pump() settles it between exchanges.
 // Everything is single-threaded; an H2Pair must outlive the streams it reports on.
 #pragma once
 
@@ -19,8 +20,9 @@
 #include <utility>
 #include <vector>
 
-#include "core/hub.h"
+#include "core/fanout.h"
 #include "h2/server_session.h"
+#include "testutil/local_centre.h"
 #include "testutil/sse_parser.h"
 
 namespace ssegw::h2::testing {
@@ -29,20 +31,23 @@ using HeaderList = std::vector<std::pair<std::string, std::string>>;
 
 class FakeEnvironment final : public SessionEnvironment {
  public:
-  FakeEnvironment();
-
-  Hub& hub() override { return hub_; }
-  GatewayCounters& counters() override { return counters_; }
+  Fanout& fanout() override { return centre_.fanout(); }
+  GatewayCounters& counters() override { return centre_.counters(); }
   std::string RenderMetrics() override;
   std::string_view DemoPage() override { return "<!doctype html><title>demo</title>\n"; }
 
-  // Publishes one event through the hub; returns its id (the given one, or generated).
+  // Publishes one event through the log; returns its id (the given one, or generated).
   std::string Publish(const std::vector<std::string>& topics, std::string_view data,
-                      std::string_view id = "", std::string_view type = "");
+                      std::string_view id = "", std::string_view type = "") {
+    return centre_.Publish(topics, data, id, type);
+  }
+  // Answers Last-Event-ID lookups and runs catch-up; true if it did anything.
+  bool Settle() { return centre_.Settle(); }
+  // Streams attached to the fanout in any phase.
+  size_t subscriber_count() { return centre_.fanout().attached_count(); }
 
  private:
-  GatewayCounters counters_;  // before hub_, which keeps a reference
-  Hub hub_;
+  ssegw::testing::LocalCentre centre_;
 };
 
 // What the client saw on one stream.

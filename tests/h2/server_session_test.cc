@@ -36,7 +36,7 @@ TEST(ServerSessionTest, EventStreamHeadersAreExactAndSentAtOnce) {
   EXPECT_TRUE(s.body.empty());
   EXPECT_EQ(pair.env().counters().streams, 1u);
   EXPECT_EQ(pair.server().open_sse_streams(), 1u);
-  EXPECT_EQ(pair.env().hub().subscriber_count(), 1u);
+  EXPECT_EQ(pair.env().subscriber_count(), 1u);
 }
 
 TEST(ServerSessionTest, PublishedEventArrivesAsExactBytes) {
@@ -230,7 +230,7 @@ TEST(ServerSessionTest, SlowConsumerStreamEndsWhileOthersGoOn) {
   pair.Pump();
   EXPECT_EQ(pair.stream(fast).Events().back().data, "after");
   EXPECT_EQ(pair.env().counters().streams, 1u);
-  EXPECT_EQ(pair.env().hub().subscriber_count(), 1u);
+  EXPECT_EQ(pair.env().subscriber_count(), 1u);
 }
 
 TEST(ServerSessionTest, StreamsEndCleanlyAtMaxAgeWithJitter) {
@@ -249,7 +249,7 @@ TEST(ServerSessionTest, StreamsEndCleanlyAtMaxAgeWithJitter) {
   EXPECT_FALSE(pair.stream(id).reset);
   EXPECT_EQ(pair.env().counters().streams, 0u);
   EXPECT_EQ(pair.server().open_sse_streams(), 0u);
-  EXPECT_EQ(pair.env().hub().subscriber_count(), 0u);
+  EXPECT_EQ(pair.env().subscriber_count(), 0u);
 }
 
 TEST(ServerSessionTest, FixedRoutes) {
@@ -291,7 +291,7 @@ TEST(ServerSessionTest, ClientErrors) {
   EXPECT_EQ(pair.stream(del).status(), 405);
   EXPECT_EQ(pair.stream(del).header("allow"), "GET, HEAD");
   EXPECT_EQ(pair.env().counters().streams, 0u);
-  EXPECT_EQ(pair.env().hub().subscriber_count(), 0u);
+  EXPECT_EQ(pair.env().subscriber_count(), 0u);
 }
 
 TEST(ServerSessionTest, HeadOnEventsSendsHeadersOnly) {
@@ -302,7 +302,7 @@ TEST(ServerSessionTest, HeadOnEventsSendsHeadersOnly) {
   EXPECT_TRUE(pair.stream(id).end_stream);
   EXPECT_TRUE(pair.stream(id).body.empty());
   EXPECT_EQ(pair.env().counters().streams, 0u);
-  EXPECT_EQ(pair.env().hub().subscriber_count(), 0u);
+  EXPECT_EQ(pair.env().subscriber_count(), 0u);
 }
 
 TEST(ServerSessionTest, TooManyOrTooLargeHeadersGet431) {
@@ -323,7 +323,7 @@ TEST(ServerSessionTest, TooManyOrTooLargeHeadersGet431) {
   EXPECT_EQ(pair.stream(bytes).status(), 431);
   EXPECT_TRUE(pair.stream(reset).reset);
   EXPECT_EQ(pair.stream(fine).status(), 200);
-  EXPECT_EQ(pair.env().hub().subscriber_count(), 0u);
+  EXPECT_EQ(pair.env().subscriber_count(), 0u);
 }
 
 TEST(ServerSessionTest, AdvertisesLimitsInSettings) {
@@ -408,7 +408,7 @@ TEST(ServerSessionTest, ShutdownSendsGoawayAndEndsStreamsAfterQueuedEvents) {
   EXPECT_TRUE(pair.server().Finished());
   EXPECT_FALSE(pair.server().WantsWrite());
   EXPECT_EQ(pair.env().counters().streams, 0u);
-  EXPECT_EQ(pair.env().hub().subscriber_count(), 0u);
+  EXPECT_EQ(pair.env().subscriber_count(), 0u);
 }
 
 TEST(ServerSessionTest, RequestWithBodyIsAnsweredThenReset) {
@@ -425,10 +425,10 @@ TEST(ServerSessionTest, ClientResetUnsubscribes) {
   H2Pair pair;
   const int32_t id = pair.Get("/events/t");
   pair.Pump();
-  ASSERT_EQ(pair.env().hub().subscriber_count(), 1u);
+  ASSERT_EQ(pair.env().subscriber_count(), 1u);
   nghttp2_submit_rst_stream(pair.client(), NGHTTP2_FLAG_NONE, id, NGHTTP2_CANCEL);
   pair.Pump();
-  EXPECT_EQ(pair.env().hub().subscriber_count(), 0u);
+  EXPECT_EQ(pair.env().subscriber_count(), 0u);
   EXPECT_EQ(pair.env().counters().streams, 0u);
   pair.env().Publish({"t"}, "nobody", "e1");
   pair.Pump();
@@ -486,10 +486,10 @@ TEST(ServerSessionTest, DestroyingSessionWithOpenStreamsUnsubscribes) {
     donor.Pump();
     std::string bytes = donor.client_log;
     EXPECT_TRUE(session.Receive({reinterpret_cast<const uint8_t*>(bytes.data()), bytes.size()}));
-    EXPECT_EQ(env.hub().subscriber_count(), 1u);
+    EXPECT_EQ(env.subscriber_count(), 1u);
     EXPECT_EQ(env.counters().streams, 1u);
   }
-  EXPECT_EQ(env.hub().subscriber_count(), 0u);
+  EXPECT_EQ(env.subscriber_count(), 0u);
   EXPECT_EQ(env.counters().streams, 0u);
 }
 

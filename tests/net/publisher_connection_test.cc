@@ -1,10 +1,9 @@
 // PublisherConnection against a real libevent loop and a real Unix socket pair, with
-// counting subscribers on the hub instead of HTTP/2 streams.
+// the real in-memory log (or, to show that replies keep request order whatever order
+// the log answers in, a log that answers late and backwards).
 //
-// The fairness test counts, per loop turn (EventLoop turn-end hook), the deliveries a
-// backlog of requests queued. It asserts on counts only, never on time: a publisher's
-// backlog is handed out in slices of at most `max_fanout_per_turn` fan-out work, each
-// flushed (turn end) before the next, and nothing is dropped or reordered.
+// Assertions are on counts and order, never on time: the stall test only waits for the
+// close it expects, with a give-up timer far beyond the configured timeout.
 #include "net/publisher_connection.h"
 
 #include <event2/event.h>
@@ -13,53 +12,90 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
 #include <vector>
 
-#include "core/hub.h"
-#include "core/publish_codec.h"
+#include "core/memory_log.h"
 #include "net/event_loop.h"
 #include "net/unique_fd.h"
 #include "ssegw/v1/ssegw.pb.h"
+#include "wire/publish_codec.h"
 
 namespace ssegw::net {
 namespace {
 
-// Deliveries since the last turn end, recorded at every turn end that had some.
-class TurnLog final : public EventLoop::TurnEndHook {
+// Events committed since the last turn end, recorded at every turn end that had some.
+class TurnLog final : public EventLoop::TurnEndHook, public CommitSink {
  public:
+  explicit TurnLog(EventLoop& loop) : loop_(loop) {}
   void OnTurnEnd() override {
     if (current == 0) return;
     per_turn.push_back(current);
     current = 0;
   }
-  size_t current = 0;
-  std::vector<size_t> per_turn;
-};
-
-// Stands in for an SSE stream: keeps what it is given and, like a connection that
-// has output, asks for the end-of-turn flush.
-class RecordingSubscriber final : public Subscriber {
- public:
-  RecordingSubscriber(EventLoop& loop, TurnLog& log) : loop_(loop), log_(log) {}
-  void Deliver(const SharedBytes& message) override {
-    messages.emplace_back(message.data(), message.size());
-    ++log_.current;
+  void OnCommitted(std::vector<LogEventPtr> events, uint64_t) override {
+    for (const LogEventPtr& event : events) ids.push_back(event->id);
+    current += events.size();
     loop_.RequestTurnEnd();
   }
-  std::vector<std::string> messages;
+  size_t current = 0;
+  std::vector<size_t> per_turn;
+  std::vector<std::string> ids;
 
  private:
   EventLoop& loop_;
-  TurnLog& log_;
 };
 
 class NullOwner final : public PublisherOwner {
  public:
-  void OnPublisherClosed(PublisherConnection*) override { closed = true; }
+  explicit NullOwner(EventLoop* stop_on_close = nullptr) : loop_(stop_on_close) {}
+  void OnPublisherClosed(PublisherConnection*) override {
+    closed = true;
+    if (loop_ != nullptr) loop_->Stop();
+  }
   bool closed = false;
+
+ private:
+  EventLoop* loop_;
+};
+
+class Gate final : public PublishGate {
+ public:
+  bool open() override { return is_open; }
+  bool is_open = true;
+};
+
+// Answers every Append late (at the next turn end) and in reverse order of arrival.
+class BackwardsLog final : public EventLog, public EventLoop::TurnEndHook {
+ public:
+  explicit BackwardsLog(EventLoop& loop) : loop_(loop) { loop_.AddTurnEndHook(this); }
+  ~BackwardsLog() override { loop_.RemoveTurnEndHook(this); }
+  void Append(std::vector<EventDraft> batch, AppendDone done) override {
+    pending_.push_back([this, n = batch.size(), done = std::move(done)] {
+      PublishResult result;
+      for (size_t i = 0; i < n; ++i) result.ids.push_back("id" + std::to_string(next_id_++));
+      done(std::move(result));
+    });
+    loop_.RequestTurnEnd();
+  }
+  void Locate(const std::string&, LocateDone done) override { done(std::nullopt); }
+  size_t held_events() const override { return 0; }
+  size_t held_bytes() const override { return 0; }
+  void OnTurnEnd() override {
+    std::vector<std::function<void()>> pending;
+    pending.swap(pending_);
+    for (auto it = pending.rbegin(); it != pending.rend(); ++it) (*it)();
+    answered += pending.size();
+  }
+  size_t answered = 0;
+
+ private:
+  EventLoop& loop_;
+  std::vector<std::function<void()>> pending_;
+  int next_id_ = 0;
 };
 
 // Reads PublishReplies from the publisher's end of the socket pair and stops the loop
@@ -101,110 +137,194 @@ class ReplyReader {
   EventPtr event_;
 };
 
-TEST(PublisherConnectionTest, BacklogIsHandedOutInSlicesOfBoundedFanOut) {
-  constexpr size_t kSubscribers = 100;
-  constexpr size_t kRequests = 50;
-  constexpr size_t kBound = 1000;  // fan-out work per turn: ~10 one-event requests
-
-  EventLoop loop;
-  TurnLog log;
-  loop.AddTurnEndHook(&log);
-  GatewayCounters counters;
-  Hub hub(HubOptions{}, 1, counters);
-  std::vector<std::unique_ptr<RecordingSubscriber>> subscribers;
-  for (size_t i = 0; i < kSubscribers; ++i) {
-    subscribers.push_back(std::make_unique<RecordingSubscriber>(loop, log));
-    uint64_t cursor = 0;
-    ASSERT_EQ(hub.Subscribe(subscribers.back().get(), {"t"}, std::nullopt, &cursor),
-              Hub::Resume::kLive);
+std::string Request(uint64_t seq, size_t events, const std::string& topic = "t",
+                    const std::string& data = "x") {
+  v1::PublishRequest request;
+  request.set_seq(seq);
+  for (size_t e = 0; e < events; ++e) {
+    v1::Event* event = request.add_events();
+    event->add_topics(topic);
+    event->set_id("e" + std::to_string(seq) + "." + std::to_string(e));
+    event->set_data(data);
   }
+  std::string bytes;
+  AppendDelimited(request, &bytes);
+  return bytes;
+}
 
-  int fds[2];
-  ASSERT_EQ(socketpair(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK, 0, fds), 0);
-  UniqueFd publisher_end(fds[1]);
+struct SocketPair {
+  SocketPair() {
+    int fds[2];
+    EXPECT_EQ(socketpair(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK, 0, fds), 0);
+    gateway_end = UniqueFd(fds[0]);
+    publisher_end = UniqueFd(fds[1]);
+  }
+  void Send(const std::string& bytes) {
+    ASSERT_EQ(send(publisher_end.get(), bytes.data(), bytes.size(), 0),
+              static_cast<ssize_t>(bytes.size()));
+  }
+  UniqueFd gateway_end;
+  UniqueFd publisher_end;
+};
+
+TEST(PublisherConnectionTest, BacklogIsHandledInSlicesOfBoundedEventsInOrder) {
+  constexpr size_t kRequests = 50;
+  EventLoop loop;
+  TurnLog turns(loop);
+  loop.AddTurnEndHook(&turns);
+  GatewayCounters counters;
+  MemoryLog log(MemoryLogOptions{}, 1, turns, counters);
+  Gate gate;
+  SocketPair pair;
   // The whole backlog is in the socket before the gateway side reads anything.
   std::string backlog;
-  for (size_t i = 1; i <= kRequests; ++i) {
-    v1::PublishRequest request;
-    request.set_seq(i);
-    v1::Event* event = request.add_events();
-    event->add_topics("t");
-    event->set_id("e" + std::to_string(i));
-    event->set_data("x");
-    AppendDelimited(request, &backlog);
-  }
-  ASSERT_EQ(send(publisher_end.get(), backlog.data(), backlog.size(), 0),
-            static_cast<ssize_t>(backlog.size()));
+  for (size_t i = 1; i <= kRequests; ++i) backlog += Request(i, 3);
+  pair.Send(backlog);
 
   NullOwner owner;
   PublisherOptions options;
-  options.max_fanout_per_turn = kBound;
-  PublisherConnection connection(loop, owner, hub, counters, options, UniqueFd(fds[0]), "test");
-  ReplyReader reader(loop, publisher_end.get(), kRequests);
+  options.max_events_per_turn = 10;  // four three-event requests per turn
+  PublisherConnection connection(loop, owner, log, gate, counters, options,
+                                 std::move(pair.gateway_end), "test");
+  ReplyReader reader(loop, pair.publisher_end.get(), kRequests);
   connection.Start();
   loop.Run();
-  log.OnTurnEnd();  // count what the last turn queued, if its hook has not run yet
+  turns.OnTurnEnd();  // count what the last turn committed, if its hook has not run yet
 
-  // Every request answered, accepted, in order.
   ASSERT_EQ(reader.replies.size(), kRequests);
   for (size_t i = 0; i < kRequests; ++i) {
     EXPECT_EQ(reader.replies[i].seq(), i + 1);
     EXPECT_EQ(reader.replies[i].status(), v1::STATUS_OK);
+    ASSERT_EQ(reader.replies[i].ids_size(), 3);
+    EXPECT_EQ(reader.replies[i].ids(0), "e" + std::to_string(i + 1) + ".0");
   }
-  // Every subscriber got every event once, in publish order.
-  for (const auto& subscriber : subscribers) {
-    ASSERT_EQ(subscriber->messages.size(), kRequests);
-    for (size_t i = 0; i < kRequests; ++i) {
-      EXPECT_EQ(subscriber->messages[i].rfind("id: e" + std::to_string(i + 1) + "\n", 0), 0u)
-          << subscriber->messages[i];
-    }
+  ASSERT_EQ(turns.ids.size(), kRequests * 3);
+  for (size_t i = 0; i < turns.ids.size(); ++i) {
+    EXPECT_EQ(turns.ids[i], "e" + std::to_string(i / 3 + 1) + "." + std::to_string(i % 3));
   }
-  // Sliced: the bound is checked before each request, so a turn takes whole requests
-  // while its work is below the bound — ten one-event requests of 101 units each.
-  size_t total = 0;
-  for (size_t deliveries : log.per_turn) {
-    EXPECT_LE(deliveries, 10 * kSubscribers);
-    total += deliveries;
-  }
-  EXPECT_EQ(total, kRequests * kSubscribers);
-  EXPECT_GE(log.per_turn.size(), kRequests / 10);
-  loop.RemoveTurnEndHook(&log);
-  for (auto& subscriber : subscribers) hub.Unsubscribe(subscriber.get());
+  // The bound is checked before each request, so a turn takes whole requests while its
+  // count is below it: at most 12 events.
+  for (size_t events : turns.per_turn) EXPECT_LE(events, 12u);
+  EXPECT_GE(turns.per_turn.size(), kRequests * 3 / 12);
+  EXPECT_EQ(counters.events_published_total.value(), kRequests * 3);
+  loop.RemoveTurnEndHook(&turns);
 }
 
-TEST(PublisherConnectionTest, BacklogWithoutSubscribersIsAnsweredInOrderUnderATinyBound) {
-  constexpr size_t kRequests = 40;
+TEST(PublisherConnectionTest, RepliesKeepRequestOrderWhateverOrderTheLogAnswers) {
+  constexpr size_t kRequests = 20;
   EventLoop loop;
+  BackwardsLog log(loop);
   GatewayCounters counters;
-  Hub hub(HubOptions{}, 1, counters);
-  int fds[2];
-  ASSERT_EQ(socketpair(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK, 0, fds), 0);
-  UniqueFd publisher_end(fds[1]);
+  Gate gate;
+  SocketPair pair;
   std::string backlog;
   for (size_t i = 1; i <= kRequests; ++i) {
-    v1::PublishRequest request;
-    request.set_seq(i);
-    for (int e = 0; e < 5; ++e) {
-      v1::Event* event = request.add_events();
-      event->add_topics("nobody");
-      event->set_data("x");
-    }
-    AppendDelimited(request, &backlog);
+    // Every fifth request is invalid: rejected at once, yet answered in its turn.
+    backlog += i % 5 == 0 ? Request(i, 1, "bad topic") : Request(i, 1);
   }
-  ASSERT_EQ(send(publisher_end.get(), backlog.data(), backlog.size(), 0),
-            static_cast<ssize_t>(backlog.size()));
-
+  pair.Send(backlog);
   NullOwner owner;
-  PublisherOptions options;
-  options.max_fanout_per_turn = 10;  // two five-event requests per turn
-  PublisherConnection connection(loop, owner, hub, counters, options, UniqueFd(fds[0]), "test");
-  ReplyReader reader(loop, publisher_end.get(), kRequests);
+  const PublisherOptions options;  // the connection keeps a reference
+  PublisherConnection connection(loop, owner, log, gate, counters, options,
+                                 std::move(pair.gateway_end), "test");
+  ReplyReader reader(loop, pair.publisher_end.get(), kRequests);
   connection.Start();
   loop.Run();
 
   ASSERT_EQ(reader.replies.size(), kRequests);
-  for (size_t i = 0; i < kRequests; ++i) EXPECT_EQ(reader.replies[i].seq(), i + 1);
-  EXPECT_EQ(counters.events_published_total, kRequests * 5);
+  for (size_t i = 0; i < kRequests; ++i) {
+    EXPECT_EQ(reader.replies[i].seq(), i + 1);
+    if ((i + 1) % 5 == 0) {
+      EXPECT_EQ(reader.replies[i].status(), v1::STATUS_INVALID_ARGUMENT);
+      EXPECT_EQ(reader.replies[i].error(),
+                "event 0: topic may hold only A-Z a-z 0-9 - _ . ~ : / @");
+    } else {
+      EXPECT_EQ(reader.replies[i].status(), v1::STATUS_OK);
+    }
+  }
+  EXPECT_EQ(log.answered, kRequests - kRequests / 5);
+  EXPECT_EQ(counters.publish_errors_total.value(), kRequests / 5);
+  EXPECT_FALSE(owner.closed);
+}
+
+TEST(PublisherConnectionTest, NothingIsReadWhileTheGateIsClosed) {
+  EventLoop loop;
+  TurnLog turns(loop);
+  GatewayCounters counters;
+  MemoryLog log(MemoryLogOptions{}, 1, turns, counters);
+  Gate gate;
+  gate.is_open = false;
+  SocketPair pair;
+  pair.Send(Request(1, 1) + Request(2, 1));
+  NullOwner owner;
+  const PublisherOptions options;  // the connection keeps a reference
+  PublisherConnection connection(loop, owner, log, gate, counters, options,
+                                 std::move(pair.gateway_end), "test");
+  ReplyReader reader(loop, pair.publisher_end.get(), 2);
+  connection.Start();
+  // Several loop iterations with the gate closed: nothing may be taken.
+  for (int i = 0; i < 5; ++i) event_base_loop(loop.base(), EVLOOP_NONBLOCK);
+  EXPECT_TRUE(turns.ids.empty());
+  gate.is_open = true;
+  connection.Resume();
+  loop.Run();
+  EXPECT_EQ(turns.ids.size(), 2u);
+  ASSERT_EQ(reader.replies.size(), 2u);
+}
+
+TEST(PublisherConnectionTest, APublisherSilentInTheMiddleOfAFrameIsClosed) {
+  EventLoop loop;
+  TurnLog turns(loop);
+  GatewayCounters counters;
+  MemoryLog log(MemoryLogOptions{}, 1, turns, counters);
+  Gate gate;
+  SocketPair pair;
+  const std::string whole = Request(1, 1);
+  const std::string partial = Request(2, 1);
+  // One whole request, then half of the next, then silence.
+  pair.Send(whole + partial.substr(0, partial.size() / 2));
+  NullOwner owner(&loop);
+  PublisherOptions options;
+  options.stall_timeout_ms = 50;
+  PublisherConnection connection(loop, owner, log, gate, counters, options,
+                                 std::move(pair.gateway_end), "test");
+  ReplyReader reader(loop, pair.publisher_end.get(), 100);  // never enough: the close stops
+  EventPtr give_up(evtimer_new(
+      loop.base(), [](evutil_socket_t, short, void* l) { static_cast<EventLoop*>(l)->Stop(); },
+      &loop));
+  const timeval ten_seconds = {10, 0};
+  event_add(give_up.get(), &ten_seconds);
+  connection.Start();
+  loop.Run();
+  EXPECT_TRUE(owner.closed);
+  // The whole request was accepted and answered before the close.
+  EXPECT_EQ(turns.ids.size(), 1u);
+  event_base_loop(loop.base(), EVLOOP_NONBLOCK);
+}
+
+TEST(PublisherConnectionTest, AnIdlePublisherBetweenFramesIsNotClosed) {
+  EventLoop loop;
+  TurnLog turns(loop);
+  GatewayCounters counters;
+  MemoryLog log(MemoryLogOptions{}, 1, turns, counters);
+  Gate gate;
+  SocketPair pair;
+  pair.Send(Request(1, 1));
+  NullOwner owner;
+  PublisherOptions options;
+  options.stall_timeout_ms = 20;
+  PublisherConnection connection(loop, owner, log, gate, counters, options,
+                                 std::move(pair.gateway_end), "test");
+  ReplyReader reader(loop, pair.publisher_end.get(), 1);
+  connection.Start();
+  loop.Run();
+  // Well past the stall timeout with nothing half-sent: still open.
+  EventPtr later(evtimer_new(
+      loop.base(), [](evutil_socket_t, short, void* l) { static_cast<EventLoop*>(l)->Stop(); },
+      &loop));
+  const timeval hundred_ms = {0, 100 * 1000};
+  event_add(later.get(), &hundred_ms);
+  loop.Run();
   EXPECT_FALSE(owner.closed);
 }
 

@@ -6,6 +6,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
@@ -99,6 +100,15 @@ bool GatewayProcess::Start(std::string* error) {
   if (!config_.listen_plain.empty()) {
     args.push_back("--listen-plain");
     args.push_back(config_.listen_plain);
+  }
+  // The suite runs once per worker-thread count (ctest sets SSEGW_TEST_THREADS); a test
+  // that names --threads itself keeps its own.
+  const bool own_threads = std::find(config_.extra_args.begin(), config_.extra_args.end(),
+                                     "--threads") != config_.extra_args.end();
+  if (const char* threads = getenv("SSEGW_TEST_THREADS");
+      threads != nullptr && *threads != 0 && !own_threads) {
+    args.push_back("--threads");
+    args.push_back(threads);
   }
   args.insert(args.end(), config_.extra_args.begin(), config_.extra_args.end());
   // Everything the child needs is prepared before fork: between fork and exec only

@@ -2,7 +2,8 @@
 // tests.
 //
 // Start() fork+execs the binary with `--listen 127.0.0.1:0`, a publish socket in a
-// private temporary directory, the test certificate and any extra flags, then reads the
+// private temporary directory, the test certificate, `--threads $SSEGW_TEST_THREADS`
+// when that is set and the test names no --threads itself, and any extra flags, then reads the
 // child's stdout until the startup line (the one holding `https://HOST:PORT`) and takes
 // the port from it (and the cleartext port from `http://HOST:PORT`, with
 // --listen-plain). stdout keeps being drained by a background thread, so a chatty

@@ -1,4 +1,4 @@
-#include "core/publish_codec.h"
+#include "wire/publish_codec.h"
 
 #include <google/protobuf/io/zero_copy_stream_impl_lite.h>
 #include <google/protobuf/util/delimited_message_util.h>

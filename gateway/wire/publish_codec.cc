@@ -1,4 +1,4 @@
-#include "core/publish_codec.h"
+#include "wire/publish_codec.h"
 
 #include <google/protobuf/io/coded_stream.h>
 

@@ -1,0 +1,62 @@
+// EventLog: the one ordered log of a gateway process (or of a cluster of gateways), and
+// CommitSink, where the events it commits go.
+//
+// The seam between publishing and delivery. Edges (the publish socket, POST /publish)
+// validate a request with Ingest and Append it; the log decides each event's id and
+// position (seq), recognises duplicate ids, keeps the retained window, and hands every
+// committed event, in log order, to its CommitSink, which fans it out to the workers.
+// Append is asynchronous: `done` runs once the events are committed (or refused) — at
+// once for the in-memory log, after the replicated log's acknowledgement for a cluster.
+// Replay and live delivery meet at a seq, never at "whatever one synchronous call saw".
+//
+// Threading: a log is used on one thread, the log owner's. Every callback (done, and the
+// sink's OnCommitted) runs on that thread. For each Append, OnCommitted for its new
+// events runs before its `done`. Callbacks may be called from inside Append or Locate.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/event.h"
+
+namespace ssegw {
+
+class CommitSink {
+ public:
+  // `events`: newly committed, in log order. `oldest_retained_seq`: events before this
+  // seq are no longer held by the log, so readers may drop them from their tails.
+  virtual void OnCommitted(std::vector<LogEventPtr> events, uint64_t oldest_retained_seq) = 0;
+
+ protected:
+  ~CommitSink() = default;
+};
+
+class EventLog {
+ public:
+  using AppendDone = std::function<void(PublishResult)>;
+  // The seq of the event with the asked id, or nullopt when the log cannot resume from it.
+  using LocateDone = std::function<void(std::optional<uint64_t>)>;
+
+  virtual ~EventLog() = default;
+
+  // Appends a batch that passed ValidateBatch, as a whole and in order. An event whose
+  // id the log already holds is a duplicate: counted, its id reported, not committed
+  // again. `done` runs exactly once.
+  virtual void Append(std::vector<EventDraft> batch, AppendDone done) = 0;
+
+  // Finds the position of a Last-Event-ID. The answer is given after every event
+  // committed before the call has been handed to the sink, so a reader that processes
+  // the sink's events and this answer in the order they were produced finds the seq in
+  // its tail (or finds it evicted).
+  virtual void Locate(const std::string& id, LocateDone done) = 0;
+
+  // What the log holds in memory, for /metrics.
+  virtual size_t held_events() const = 0;
+  virtual size_t held_bytes() const = 0;
+};
+
+}  // namespace ssegw

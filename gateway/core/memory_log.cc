@@ -1,0 +1,55 @@
+#include "core/memory_log.h"
+
+#include <memory>
+#include <utility>
+
+#include "core/ingest.h"
+
+namespace ssegw {
+
+MemoryLog::MemoryLog(const MemoryLogOptions& options, uint64_t boot_epoch, CommitSink& sink,
+                     GatewayCounters& counters)
+    : history_(options.history_events, options.history_bytes),
+      ids_(boot_epoch),
+      sink_(sink),
+      counters_(counters) {}
+
+void MemoryLog::Append(std::vector<EventDraft> batch, AppendDone done) {
+  PublishResult result;
+  result.ids.reserve(batch.size());
+  std::vector<LogEventPtr> committed;
+  committed.reserve(batch.size());
+  for (EventDraft& draft : batch) {
+    std::string id = std::move(draft.id);
+    if (id.empty()) {
+      // A publisher may have used an id of our own form; never reuse one that is held.
+      do id = ids_.Next();
+      while (history_.Contains(id));
+    } else if (history_.Contains(id)) {
+      ++result.duplicates;
+      result.ids.push_back(std::move(id));
+      continue;
+    }
+    auto event = std::make_shared<LogEvent>();
+    event->seq = next_seq_++;
+    event->message = EncodeDraft(draft, id);
+    event->id = id;
+    event->topics = std::move(draft.topics);
+    result.ids.push_back(std::move(id));
+    history_.Append(event);
+    committed.push_back(std::move(event));
+  }
+  counters_.events_published_total += committed.size();
+  counters_.duplicate_events_total += result.duplicates;
+  counters_.history_events.Set(history_.size());
+  counters_.history_bytes.Set(history_.bytes());
+  if (!committed.empty()) sink_.OnCommitted(std::move(committed), history_.oldest_seq());
+  done(std::move(result));
+}
+
+void MemoryLog::Locate(const std::string& id, LocateDone done) {
+  const LogEvent* event = history_.Find(id);
+  done(event ? std::optional<uint64_t>(event->seq) : std::nullopt);
+}
+
+}  // namespace ssegw

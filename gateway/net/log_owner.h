@@ -1,0 +1,68 @@
+// LogOwner: the thread side of the event log. It lives on the log owner's loop (the
+// main thread, which also serves the publish socket and signals) next to the EventLog,
+// and connects that log to the workers:
+//
+// - CommitSink: every committed batch becomes one shared, immutable CommittedBatch,
+//   posted to every worker's queue (one allocation per batch, not per worker; one
+//   wake-up per worker only when its queue was empty).
+// - LogDirectory: a worker's Locate arrives as a posted task, is answered by the log,
+//   and the answer is posted back behind the batches committed before it.
+// - PublishGate: closed while some worker is more than `max_lag_events` events or
+//   `max_lag_bytes` bytes behind the log, so publishers are not read faster than the
+//   workers deliver; it is re-checked every millisecond while closed and the callback
+//   given to set_on_open runs when it opens.
+//
+// Threading: Set*, Add* before the workers start; OnCommitted and open() on the log
+// owner's thread; PostLocate from any thread.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "core/event_log.h"
+#include "net/event_loop.h"
+#include "net/publisher_connection.h"
+#include "net/worker.h"
+
+namespace ssegw::net {
+
+struct LogOwnerOptions {
+  uint64_t max_lag_events = 64 * 1024;
+  uint64_t max_lag_bytes = 64 * 1024 * 1024;
+};
+
+class LogOwner final : public CommitSink, public LogDirectory, public PublishGate {
+ public:
+  LogOwner(EventLoop& loop, const LogOwnerOptions& options);
+  LogOwner(const LogOwner&) = delete;
+  LogOwner& operator=(const LogOwner&) = delete;
+
+  void SetLog(EventLog* log) { log_ = log; }
+  void AddWorker(Worker* worker) { workers_.push_back(worker); }
+  void set_on_open(std::function<void()> on_open) { on_open_ = std::move(on_open); }
+
+  // CommitSink.
+  void OnCommitted(std::vector<LogEventPtr> events, uint64_t oldest_retained_seq) override;
+  // LogDirectory.
+  void PostLocate(Worker& worker, uint64_t request, std::string id) override;
+  // PublishGate.
+  bool open() override;
+
+ private:
+  static void OnRecheck(evutil_socket_t, short, void* self);
+
+  EventLoop& loop_;
+  const LogOwnerOptions options_;
+  EventLog* log_ = nullptr;
+  std::vector<Worker*> workers_;
+  std::function<void()> on_open_;
+  EventPtr recheck_timer_;
+  bool recheck_armed_ = false;
+  uint64_t committed_events_ = 0;
+  uint64_t committed_bytes_ = 0;
+};
+
+}  // namespace ssegw::net

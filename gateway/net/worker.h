@@ -1,0 +1,147 @@
+// Worker: one event-loop thread of delivery — its loop, its client connections (every
+// listener has a socket here), its fanout (tail of the log, topic router, catch-up) and
+// its counters.
+//
+// The log owner posts every committed batch to every worker (PostCommitted), in log
+// order; the worker fans it out to its own streams, a bounded amount of work per loop
+// turn so that each turn's output is flushed before more is queued. Locating a
+// Last-Event-ID is a round trip to the log owner whose answer comes back through the
+// same queue, behind the batches committed before it, which is what lets a resuming
+// stream join live delivery at an exact seq. Catch-up runs from a zero-delay timer, a
+// bounded share per loop iteration, so resuming streams share the loop fairly with live
+// delivery and new connections; its output goes out with that turn's flush.
+//
+// Threading: the constructor, AddListener and Start run on the thread that owns the
+// worker, before Start; after Start everything but the Post* functions, counters() and
+// processed_*() belongs to the worker's thread. Join() after Stop, then destroy.
+#pragma once
+
+#include <atomic>
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "core/counters.h"
+#include "core/event.h"
+#include "core/fanout.h"
+#include "h2/server_session.h"
+#include "net/connection_quota.h"
+#include "net/event_loop.h"
+#include "net/gateway_server.h"
+#include "net/listener.h"
+#include "net/tls_context.h"
+
+namespace ssegw::net {
+
+// What a batch posted to every worker holds: shared, immutable.
+struct CommittedBatch {
+  std::vector<LogEventPtr> events;
+  uint64_t oldest_retained_seq = 0;
+  uint64_t bytes = 0;  // the events' encoded bytes, for the log owner's backpressure
+};
+
+// What workers ask of the log owner. Thread-safe.
+class LogDirectory {
+ public:
+  // Locates `id` and answers with worker.PostLocated(request, seq).
+  virtual void PostLocate(class Worker& worker, uint64_t request, std::string id) = 0;
+
+ protected:
+  ~LogDirectory() = default;
+};
+
+// The parts of a response that are the same on every worker. Thread-safe.
+class SiteContent {
+ public:
+  virtual std::string RenderMetrics() = 0;  // Prometheus text, process totals
+  virtual std::string_view DemoPage() = 0;
+
+ protected:
+  ~SiteContent() = default;
+};
+
+struct WorkerOptions {
+  GatewayServerOptions server;
+  // Events plus deliveries fanned out in one turn before the rest waits for the next
+  // (after this turn's flush): ~26 events to 10,000 streams.
+  size_t max_fanout_per_turn = 256 * 1024;
+  // Tail events catch-up looks at per turn, so resuming streams share the loop with
+  // live delivery and new connections.
+  size_t max_replay_per_turn = 64 * 1024;
+};
+
+class Worker final : public FanoutHost,
+                     public h2::SessionEnvironment,
+                     public EventLoop::TurnEndHook {
+ public:
+  Worker(size_t index, LogDirectory& log, SiteContent& site, TlsContext& tls,
+         ConnectionQuota& quota, const WorkerOptions& options);
+  ~Worker();
+  Worker(const Worker&) = delete;
+  Worker& operator=(const Worker&) = delete;
+
+  // Before Start.
+  void AddListener(TcpListener::BoundSocket socket, bool tls);
+  // Runs the loop on a new thread (with every signal blocked: signals go to the log
+  // owner's thread).
+  void Start();
+  // Thread-safe: stops the loop once the current turn is over; what is left open is
+  // closed on the worker's thread before Join returns.
+  void Stop();
+  void Join();
+
+  // Thread-safe posts onto the worker's loop.
+  void PostCommitted(std::shared_ptr<const CommittedBatch> batch);
+  void PostLocated(uint64_t request, std::optional<uint64_t> seq);
+  // Graceful shutdown: GOAWAY everywhere, streams ended; `on_idle` runs on the worker's
+  // thread once no connection is left.
+  void PostShutdown(std::function<void()> on_idle);
+
+  size_t index() const { return index_; }
+  // Read from any thread.
+  const GatewayCounters& counters() const { return counters_; }
+  // Events and bytes of posted batches this worker has fanned out; for the log owner's
+  // backpressure.
+  uint64_t processed_events() const { return processed_events_.load(std::memory_order_acquire); }
+  uint64_t processed_bytes() const { return processed_bytes_.load(std::memory_order_acquire); }
+  std::string address() const { return server_->address(); }
+  std::string plain_address() const { return server_->plain_address(); }
+
+  // FanoutHost.
+  void Locate(uint64_t request, const std::string& id) override;
+  void OnPumpNeeded() override;
+  // h2::SessionEnvironment.
+  Fanout& fanout() override { return fanout_; }
+  GatewayCounters& counters() override { return counters_; }
+  std::string RenderMetrics() override { return site_.RenderMetrics(); }
+  std::string_view DemoPage() override { return site_.DemoPage(); }
+  // EventLoop::TurnEndHook: a new turn's fan-out budget.
+  void OnTurnEnd() override { work_this_turn_ = 0; }
+
+ private:
+  static void OnPumpTimer(evutil_socket_t, short, void* self);
+  void Run();
+  void OnBatch(const CommittedBatch& batch);
+
+  const size_t index_;
+  LogDirectory& log_;
+  SiteContent& site_;
+  const WorkerOptions options_;
+  EventLoop loop_;
+  GatewayCounters counters_;
+  Fanout fanout_;
+  std::unique_ptr<GatewayServer> server_;
+  EventPtr pump_timer_;
+  bool pump_scheduled_ = false;
+  std::thread thread_;
+  size_t work_this_turn_ = 0;
+  std::atomic<uint64_t> processed_events_{0};
+  std::atomic<uint64_t> processed_bytes_{0};
+};
+
+}  // namespace ssegw::net

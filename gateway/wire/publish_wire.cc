@@ -1,0 +1,51 @@
+#include "wire/publish_wire.h"
+
+#include <utility>
+
+namespace ssegw::wire {
+
+std::vector<EventDraft> DraftsFrom(internal::IngestRequest* request) {
+  std::vector<EventDraft> drafts;
+  drafts.reserve(static_cast<size_t>(request->events_size()));
+  for (internal::IngestEvent& event : *request->mutable_events()) {
+    EventDraft& draft = drafts.emplace_back();
+    draft.topics.reserve(static_cast<size_t>(event.topics_size()));
+    for (std::string& topic : *event.mutable_topics()) draft.topics.push_back(std::move(topic));
+    draft.id = std::move(*event.mutable_id());
+    draft.type = std::move(*event.mutable_type());
+    draft.data = std::move(*event.mutable_data());
+    draft.retry_ms = event.retry_ms();
+  }
+  return drafts;
+}
+
+v1::Status StatusFor(PublishStatus status) {
+  switch (status) {
+    case PublishStatus::kOk:
+      return v1::STATUS_OK;
+    case PublishStatus::kInvalidArgument:
+      return v1::STATUS_INVALID_ARGUMENT;
+    case PublishStatus::kTooLarge:
+      return v1::STATUS_TOO_LARGE;
+    case PublishStatus::kOverloaded:
+      return v1::STATUS_OVERLOADED;
+    case PublishStatus::kUnavailable:
+      return v1::STATUS_UNAVAILABLE;
+  }
+  return v1::STATUS_UNAVAILABLE;
+}
+
+v1::PublishReply ReplyFor(uint64_t seq, PublishResult result) {
+  v1::PublishReply reply;
+  reply.set_seq(seq);
+  reply.set_status(StatusFor(result.status));
+  if (result.status == PublishStatus::kOk) {
+    for (std::string& id : result.ids) reply.add_ids(std::move(id));
+    reply.set_duplicates(result.duplicates);
+  } else {
+    reply.set_error(std::move(result.error));
+  }
+  return reply;
+}
+
+}  // namespace ssegw::wire

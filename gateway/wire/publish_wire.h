@@ -1,0 +1,27 @@
+// The publish protocol's protobuf messages mapped onto the event log's domain types,
+// for every edge that takes publish requests (the Unix socket, POST /publish).
+//
+// The gateway reads requests as ssegw.internal.IngestRequest (bytes fields, so that data
+// that is not UTF-8 is a per-event rejection rather than a parse failure) and answers
+// with ssegw.v1.PublishReply. Pure functions; safe on any thread.
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include "core/event.h"
+#include "ssegw/internal/ingest.pb.h"
+#include "ssegw/v1/ssegw.pb.h"
+
+namespace ssegw::wire {
+
+// The request's events as drafts (topics not yet normalized: Ingest does that). Moves
+// the strings out of `request`.
+std::vector<EventDraft> DraftsFrom(internal::IngestRequest* request);
+
+v1::Status StatusFor(PublishStatus status);
+
+// The reply to request `seq` with `result`.
+v1::PublishReply ReplyFor(uint64_t seq, PublishResult result);
+
+}  // namespace ssegw::wire
