@@ -127,35 +127,37 @@ TEST(VerifierTest, WrongKeyIsABadSignature) {
             InvalidReason::kBadSignature);
 }
 
-TEST(VerifierTest, RotationTriesEveryFittingKey) {
-  KeyFiles files;
-  const std::vector<std::string> paths = {files.Write("old.pem", Ec().KeyFileContents()),
-                                          files.Write("new.pem", OtherEc().KeyFileContents())};
-  Loaded<std::shared_ptr<const Verifier>> loaded = LoadVerifier(paths, VerifierOptions{});
-  ASSERT_TRUE(loaded.ok()) << loaded.error;
-  const Verifier& verifier = **loaded.value;
-  EXPECT_TRUE(verifier.Verify(Ec().Mint(Payload()), kNow).valid());
-  EXPECT_TRUE(verifier.Verify(OtherEc().Mint(Payload()), kNow).valid());
-  EXPECT_EQ(ReasonOf(verifier.Verify(JwtSigner::Es256().Mint(Payload()), kNow)),
+// Two ES256 key files, "old" and "new", as during a rotation.
+class RotationTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    const std::vector<std::string> paths = {files_.Write("old.pem", Ec().KeyFileContents()),
+                                            files_.Write("new.pem", OtherEc().KeyFileContents())};
+    Loaded<std::shared_ptr<const Verifier>> loaded = LoadVerifier(paths, VerifierOptions{});
+    ASSERT_TRUE(loaded.ok()) << loaded.error;
+    verifier_ = *loaded.value;
+  }
+
+  KeyFiles files_;
+  std::shared_ptr<const Verifier> verifier_;
+};
+
+TEST_F(RotationTest, EveryFittingKeyIsTried) {
+  EXPECT_TRUE(verifier_->Verify(Ec().Mint(Payload()), kNow).valid());
+  EXPECT_TRUE(verifier_->Verify(OtherEc().Mint(Payload()), kNow).valid());
+  EXPECT_EQ(ReasonOf(verifier_->Verify(JwtSigner::Es256().Mint(Payload()), kNow)),
             InvalidReason::kBadSignature);
 }
 
-TEST(VerifierTest, KidSelectsTheKeyWhenItNamesOne) {
-  KeyFiles files;
-  const std::vector<std::string> paths = {files.Write("old.pem", Ec().KeyFileContents()),
-                                          files.Write("new.pem", OtherEc().KeyFileContents())};
-  Loaded<std::shared_ptr<const Verifier>> loaded = LoadVerifier(paths, VerifierOptions{});
-  ASSERT_TRUE(loaded.ok()) << loaded.error;
-  const Verifier& verifier = **loaded.value;
-  EXPECT_TRUE(
-      verifier.Verify(OtherEc().Mint(Header("ES256", R"(,"kid":"new")"), Payload()), kNow).valid());
+TEST_F(RotationTest, KidSelectsTheKeyWhenItNamesOne) {
+  auto with_kid = [](const char* kid) {
+    return OtherEc().Mint(Header("ES256", std::string(R"(,"kid":")") + kid + "\""), Payload());
+  };
+  EXPECT_TRUE(verifier_->Verify(with_kid("new"), kNow).valid());
   // "old" names the other key: only that one is tried.
-  EXPECT_EQ(ReasonOf(verifier.Verify(OtherEc().Mint(Header("ES256", R"(,"kid":"old")"), Payload()),
-                                     kNow)),
-            InvalidReason::kBadSignature);
+  EXPECT_EQ(ReasonOf(verifier_->Verify(with_kid("old"), kNow)), InvalidReason::kBadSignature);
   // An unknown kid selects nothing, so every key is tried.
-  EXPECT_TRUE(verifier.Verify(OtherEc().Mint(Header("ES256", R"(,"kid":"2031")"), Payload()), kNow)
-                  .valid());
+  EXPECT_TRUE(verifier_->Verify(with_kid("2031"), kNow).valid());
 }
 
 TEST(VerifierTest, TamperingWithAnyPartIsRefused) {
