@@ -4,7 +4,8 @@
 //   1  "header JSON \0 payload JSON", signed here with the HS256 secret (or, 2, the EC
 //      key) so that the fuzzer reaches the header and claim checks behind the signature;
 //   3  base64url text, which must round-trip when it decodes;
-//   4  "pattern \0 topic", matched and compared with a plain reference matcher.
+//   4  "pattern \0 topic", matched and compared with a plain reference matcher;
+//   5  an Authorization and a Cookie header value ("authorization \0 cookie").
 // The keys are fixed, not generated, so a crash reproduces from its input alone.
 #include <cstddef>
 #include <cstdint>
@@ -16,6 +17,7 @@
 
 #include "auth/base64url.h"
 #include "auth/compact_jws.h"
+#include "auth/token_source.h"
 #include "auth/topic_pattern.h"
 #include "auth/verifier.h"
 #include "testutil/jwt_signer.h"
@@ -123,14 +125,14 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (size == 0) return 0;
   const std::string_view input(reinterpret_cast<const char*>(data) + 1, size - 1);
   const Fixture& fixture = TheFixture();
-  switch (data[0] % 5) {
+  switch (data[0] % 6) {
     case 0:
       CheckVerify(input);
       break;
     case 1:
     case 2: {
       const auto [header, payload] = SplitAtNul(input);
-      const JwtSigner& signer = data[0] % 5 == 1 ? fixture.hmac : fixture.ec;
+      const JwtSigner& signer = data[0] % 6 == 1 ? fixture.hmac : fixture.ec;
       CheckVerify(signer.Mint(header, payload));
       break;
     }
@@ -143,6 +145,22 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
       const auto [pattern_text, topic] = SplitAtNul(input);
       const std::optional<TopicPattern> pattern = TopicPattern::Parse(pattern_text);
       if (pattern) Check(pattern->Matches(topic) == ReferenceMatch(pattern_text, topic));
+      break;
+    }
+    case 5: {
+      // What is found lies inside the header value, and never holds the separators the
+      // value was cut at.
+      const auto [authorization, cookies] = SplitAtNul(input);
+      if (const std::optional<std::string_view> token = BearerToken(authorization)) {
+        Check(token->empty() ||
+              (token->data() >= authorization.data() &&
+               token->data() + token->size() <= authorization.data() + authorization.size()));
+        if (!token->empty()) CheckVerify(*token);
+      }
+      if (const std::optional<std::string_view> value = CookieValue(cookies, "ssegw_token")) {
+        Check(value->find(';') == std::string_view::npos);
+        if (!value->empty()) CheckVerify(*value);
+      }
       break;
     }
   }
