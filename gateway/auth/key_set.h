@@ -15,7 +15,8 @@
 //
 // Ownership and threading: a KeySet owns its keys; after loading it is only read, and
 // reading it (Candidates, and verifying with the keys) is safe from any number of threads
-// at once (OpenSSL 3 allows concurrent use of an EVP_PKEY that is not modified).
+// at once (openssl-threads(7): an EVP_PKEY that no thread modifies may verify signatures
+// on several threads at the same time).
 // Secrets are wiped from memory when their key is destroyed.
 #pragma once
 

@@ -1,6 +1,6 @@
 // Verifier: checks subscriber and publisher tokens (compact JWS, ES256 / RS256 / HS256)
 // against the configured keys, algorithm allowlist, audience and issuer, at a time the
-// caller passes in. This is the one entry point the HTTP layer needs; the other headers
+// caller passes in. This and token_source.h are all the HTTP layer needs; the other headers
 // of auth/ are its parts.
 //
 // A token is accepted when, in this order: it is at most kMaxTokenBytes; it is three
