@@ -56,6 +56,12 @@ if(NOT toml11_FOUND)
   message(FATAL_ERROR "toml11 not found: install the Debian package libtoml11-dev")
 endif()
 
+# Claims of subscriber tokens (gateway/auth).
+find_package(nlohmann_json 3.10 CONFIG)
+if(NOT nlohmann_json_FOUND)
+  message(FATAL_ERROR "nlohmann_json not found: install the Debian package nlohmann-json3-dev")
+endif()
+
 find_package(Threads REQUIRED)
 
 if(SSEGW_BENCH AND NOT SSEGW_FUZZ AND NOT SSEGW_SANITIZE)
