@@ -35,6 +35,16 @@ struct Deliverer {
 // any callback that may still come, so it is kept until the process exits.
 void KeepForever(std::shared_ptr<void> state);
 
+// libnats' asynchronous error handler (natsOptions_SetErrorHandler) can run after the
+// connection's closed callback: an ordered consumer's heartbeat timer and its re-creation
+// thread post errors for as long as libnats holds the subscription. So the handler's
+// closure is an ErrorSink that lives until the process exits and forgets its Core when
+// the NatsConnection goes.
+struct ErrorSink {
+  std::mutex mutex;
+  NatsConnection::Core* core = nullptr;  // guarded by mutex
+};
+
 struct NatsConnection::Core {
   Deliverer deliver;
   std::chrono::milliseconds api_timeout{5000};
@@ -51,6 +61,7 @@ struct NatsConnection::Core {
   std::atomic<int> live_subscriptions{0};
 
   AckTracker acks;
+  ErrorSink* error_sink = nullptr;  // kept forever (see ErrorSink)
 
   // Set by libnats' closed callback, the last one it makes for a connection.
   std::mutex mutex;

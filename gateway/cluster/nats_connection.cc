@@ -66,11 +66,14 @@ void OnClosed(natsConnection*, void* closure) {
 }
 
 void OnAsyncError(natsConnection* nc, natsSubscription*, natsStatus status, void* closure) {
-  auto* core = static_cast<Core*>(closure);
+  auto* sink = static_cast<ErrorSink*>(closure);
   const char* text = nullptr;
   natsConnection_GetLastError(nc, &text);
   std::string message = natsStatus_GetText(status);
   if (text != nullptr && *text != '\0') message += std::string(": ") + text;
+  std::lock_guard lock(sink->mutex);
+  Core* core = sink->core;
+  if (core == nullptr) return;
   core->deliver.Run([core, message] {
     if (core->events.on_async_error) core->events.on_async_error(message);
   });
@@ -202,6 +205,10 @@ NatsResult<std::unique_ptr<NatsConnection>> NatsConnection::Start(NatsConnection
   core->options.reset(raw);
 
   Core* closure = core.get();
+  auto sink = std::make_shared<ErrorSink>();
+  sink->core = closure;
+  core->error_sink = sink.get();
+  KeepForever(std::move(sink));
   s = natsOptions_SetServers(raw, servers.data(), static_cast<int>(servers.size()));
   if (s == NATS_OK) s = natsOptions_SetName(raw, options.name.c_str());
   if (s == NATS_OK) s = natsOptions_SetTimeout(raw, options.connect_timeout.count());
@@ -220,7 +227,7 @@ NatsResult<std::unique_ptr<NatsConnection>> NatsConnection::Start(NatsConnection
   if (s == NATS_OK) s = natsOptions_SetDisconnectedCB(raw, &OnConnectionEvent, closure);
   if (s == NATS_OK) s = natsOptions_SetReconnectedCB(raw, &OnConnectionEvent, closure);
   if (s == NATS_OK) s = natsOptions_SetClosedCB(raw, &OnClosed, closure);
-  if (s == NATS_OK) s = natsOptions_SetErrorHandler(raw, &OnAsyncError, closure);
+  if (s == NATS_OK) s = natsOptions_SetErrorHandler(raw, &OnAsyncError, core->error_sink);
   if (s == NATS_OK && secure) s = natsOptions_SetSecure(raw, true);
   if (s == NATS_OK && !options.ca_file.empty()) {
     s = natsOptions_LoadCATrustedCertificates(raw, options.ca_file.c_str());
@@ -245,6 +252,10 @@ NatsConnection::NatsConnection(std::shared_ptr<Core> core)
 NatsConnection::~NatsConnection() {
   assert(core_->live_subscriptions.load() == 0 && "destroy subscriptions first");
   *core_->deliver.alive = false;
+  {
+    std::lock_guard lock(core_->error_sink->mutex);
+    core_->error_sink->core = nullptr;
+  }
   calls_.reset();  // lets a running call finish; it finds nothing to deliver to
   bool quiet = core_->acks.Stop();
   if (jsCtx* js = core_->js.exchange(nullptr)) jsCtx_Destroy(js);
