@@ -290,7 +290,7 @@ TEST_F(NatsSingleNode, PublishFailsAtOnceWhileTheServerIsDown) {
 
 TEST_F(NatsSingleNode, PublishTimesOutWhenTheServerFreezesAndARetryIsSafe) {
   EnsureTestStream();
-  servers_.Pause(0);
+  ASSERT_TRUE(servers_.Pause(0));
   NatsResult<PublishAck> frozen = Publish("frozen", "x", std::chrono::milliseconds(300));
   servers_.Resume(0);
   ASSERT_FALSE(frozen.ok());

@@ -213,9 +213,21 @@ bool NatsCluster::Stop(int index) {
   return false;
 }
 
-void NatsCluster::Pause(int index) {
+bool NatsCluster::Pause(int index) {
   const Node& node = nodes_[static_cast<size_t>(index)];
-  if (node.pid > 0) kill(node.pid, SIGSTOP);
+  if (node.pid <= 0) return false;
+  kill(node.pid, SIGSTOP);
+  // kill() only queues the signal: wait until the kernel reports the process stopped.
+  const auto deadline = std::chrono::steady_clock::now() + config_.ready_timeout;
+  while (std::chrono::steady_clock::now() < deadline) {
+    const std::string stat = ReadFile("/proc/" + std::to_string(node.pid) + "/stat");
+    const size_t paren = stat.rfind(')');
+    if (paren != std::string::npos && paren + 2 < stat.size() && stat[paren + 2] == 'T') {
+      return true;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
+  return false;
 }
 
 void NatsCluster::Resume(int index) {

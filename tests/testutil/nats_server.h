@@ -55,8 +55,9 @@ class NatsCluster {
   // SIGTERM and wait for the exit (bounded). false when it did not exit in time (it is
   // then killed).
   bool Stop(int node);
-  // SIGSTOP / SIGCONT: the node keeps its sockets but answers nothing.
-  void Pause(int node);
+  // SIGSTOP / SIGCONT: the node keeps its sockets but answers nothing. Pause returns
+  // once the kernel reports the process stopped (false if it never did).
+  bool Pause(int node);
   void Resume(int node);
 
   // Starts a node that is not running, with its ports and store, and waits until
