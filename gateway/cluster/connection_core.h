@@ -54,19 +54,18 @@ struct NatsConnection::Core {
   ConnectionEvents events;
   ConnectionState state = ConnectionState::kConnecting;
 
-  // Set once by the connect job; read anywhere. Null until then.
+  // Set once by the connector thread; read anywhere. Null until then.
   std::atomic<natsConnection*> nc{nullptr};
   std::atomic<jsCtx*> js{nullptr};
-  std::atomic<bool> refused{false};  // the connect job failed for good
   std::atomic<int> live_subscriptions{0};
 
   AckTracker acks;
   ErrorSink* error_sink = nullptr;  // kept forever (see ErrorSink)
 
-  // Set by libnats' closed callback, the last one it makes for a connection.
   std::mutex mutex;
-  std::condition_variable closed_changed;
-  bool closed_seen = false;  // guarded by mutex
+  std::condition_variable changed;
+  bool closed_seen = false;  // guarded by mutex: libnats' closed callback, its last one
+  bool stopping = false;     // guarded by mutex: the connector thread must give up
 };
 
 }  // namespace ssegw::cluster

@@ -26,9 +26,7 @@ bool Readable(const std::string& path) {
 void RefreshState(Core& core) {
   ConnectionState next = core.state;
   natsConnection* nc = core.nc.load();
-  if (core.refused.load()) {
-    next = ConnectionState::kClosed;
-  } else if (nc != nullptr) {
+  if (nc != nullptr) {
     switch (natsConnection_Status(nc)) {
       case NATS_CONN_STATUS_CONNECTED:
       case NATS_CONN_STATUS_DRAINING_SUBS:
@@ -62,7 +60,7 @@ void OnClosed(natsConnection*, void* closure) {
   // The destructor may free the core as soon as it sees this: nothing after it.
   std::lock_guard lock(core->mutex);
   core->closed_seen = true;
-  core->closed_changed.notify_all();
+  core->changed.notify_all();
 }
 
 void OnAsyncError(natsConnection* nc, natsSubscription*, natsStatus status, void* closure) {
@@ -79,24 +77,37 @@ void OnAsyncError(natsConnection* nc, natsSubscription*, natsStatus status, void
   });
 }
 
-// CallThread: the first connection attempt (libnats retries by itself afterwards).
-void Connect(const std::shared_ptr<Core>& core) {
+// Connector thread: tries until the first connection is made, saying why each distinct
+// failure happened (refused, TLS verification, authorization); from then on libnats
+// reconnects by itself. (libnats' own "retry on failed connect" retries silently: it
+// drops the reason.)
+void ConnectUntilConnected(const std::shared_ptr<Core>& core, std::chrono::milliseconds pause) {
+  std::string last_reason;
   natsConnection* nc = nullptr;
-  natsStatus s = natsConnection_Connect(&nc, core->options.get());
-  if (s != NATS_OK && s != NATS_NOT_YET_CONNECTED) {
-    const std::string why = "cannot connect to NATS: " + Describe(LastNatsError(s));
-    core->refused = true;
-    core->deliver.Run([core = core.get(), why] {
-      if (core->events.on_async_error) core->events.on_async_error(why);
-      RefreshState(*core);
-    });
-    return;
+  while (true) {
+    {
+      std::lock_guard lock(core->mutex);
+      if (core->stopping) return;
+    }
+    const natsStatus s = natsConnection_Connect(&nc, core->options.get());
+    if (s == NATS_OK) break;
+    const std::string reason = Describe(LastNatsError(s));
+    if (reason != last_reason) {
+      last_reason = reason;
+      core->deliver.Run([core = core.get(), reason] {
+        if (core->events.on_async_error) {
+          core->events.on_async_error("cannot connect to NATS yet, retrying: " + reason);
+        }
+      });
+    }
+    std::unique_lock lock(core->mutex);
+    if (core->changed.wait_for(lock, pause, [&] { return core->stopping; })) return;
   }
   jsOptions js_options;
   jsOptions_Init(&js_options);
   js_options.Wait = core->api_timeout.count();
   jsCtx* js = nullptr;
-  s = natsConnection_JetStream(&js, nc, &js_options);
+  natsStatus s = natsConnection_JetStream(&js, nc, &js_options);
   if (s == NATS_OK) {
     const NatsResult<bool> attached = core->acks.Attach(nc);
     if (!attached.ok()) {
@@ -222,8 +233,6 @@ NatsResult<std::unique_ptr<NatsConnection>> NatsConnection::Start(NatsConnection
   // A management call waiting for its answer fails at a disconnect rather than at its
   // timeout.
   if (s == NATS_OK) s = natsOptions_SetFailRequestsOnDisconnect(raw, true);
-  // Keeps trying in the background when no server answers the first attempt.
-  if (s == NATS_OK) s = natsOptions_SetRetryOnFailedConnect(raw, true, &OnConnectionEvent, closure);
   if (s == NATS_OK) s = natsOptions_SetDisconnectedCB(raw, &OnConnectionEvent, closure);
   if (s == NATS_OK) s = natsOptions_SetReconnectedCB(raw, &OnConnectionEvent, closure);
   if (s == NATS_OK) s = natsOptions_SetClosedCB(raw, &OnClosed, closure);
@@ -242,7 +251,8 @@ NatsResult<std::unique_ptr<NatsConnection>> NatsConnection::Start(NatsConnection
   }
 
   std::unique_ptr<NatsConnection> connection(new NatsConnection(core));
-  connection->calls_->Run([core] { Connect(core); });
+  connection->connector_ =
+      std::thread([core, pause = options.reconnect_wait] { ConnectUntilConnected(core, pause); });
   return connection;
 }
 
@@ -256,13 +266,19 @@ NatsConnection::~NatsConnection() {
     std::lock_guard lock(core_->error_sink->mutex);
     core_->error_sink->core = nullptr;
   }
-  calls_.reset();  // lets a running call finish; it finds nothing to deliver to
+  {
+    std::lock_guard lock(core_->mutex);
+    core_->stopping = true;
+    core_->changed.notify_all();
+  }
+  connector_.join();  // an attempt in progress ends within its connect timeout
+  calls_.reset();     // lets a running call finish; it finds nothing to deliver to
   bool quiet = core_->acks.Stop();
   if (jsCtx* js = core_->js.exchange(nullptr)) jsCtx_Destroy(js);
   if (natsConnection* nc = core_->nc.exchange(nullptr)) {
     natsConnection_Close(nc);
     std::unique_lock lock(core_->mutex);
-    quiet = core_->closed_changed.wait_for(lock, std::chrono::seconds(5), [this] {
+    quiet = core_->changed.wait_for(lock, std::chrono::seconds(5), [this] {
       return core_->closed_seen;
     }) && quiet;
     lock.unlock();

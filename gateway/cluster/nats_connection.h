@@ -16,7 +16,8 @@
 // for libnats to confirm the connection closed (bounded: a few seconds at most).
 // Subscriptions made on this connection must be destroyed first.
 //
-// Connecting. Start returns at once; the connection is established in the background and
+// Connecting. Start returns at once; the connection is established in the background
+// (each distinct reason a first attempt fails for goes to on_async_error) and
 // re-established forever after a loss (libnats reconnects to any of the URLs and the
 // servers they gossip). While it is not connected, publishes and management calls fail at
 // once with kUnavailable: libnats' reconnect buffer is set to 0 bytes so that nothing is
@@ -28,6 +29,7 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <thread>
 #include <utility>
 #include <vector>
 
@@ -60,7 +62,7 @@ enum class ConnectionState {
   kConnecting,    // never connected yet
   kConnected,     //
   kDisconnected,  // lost; libnats is reconnecting
-  kClosed,        // for good (only when the connection is being destroyed or refused us)
+  kClosed,        // for good (only while the connection is being destroyed)
 };
 std::string_view ConnectionStateName(ConnectionState state);
 
@@ -145,6 +147,7 @@ class NatsConnection {
 
   std::shared_ptr<Core> core_;
   std::unique_ptr<CallThread> calls_;
+  std::thread connector_;  // makes the first connection, then ends
 };
 
 }  // namespace ssegw::cluster
