@@ -1,6 +1,7 @@
 #include "cluster/ordered_subscription.h"
 
 #include <algorithm>
+#include <atomic>
 #include <cassert>
 #include <condition_variable>
 #include <mutex>
@@ -32,13 +33,22 @@ struct OrderedSubscription::Shared : std::enable_shared_from_this<Shared> {
 
   std::mutex mutex;
   std::condition_variable changed;
-  size_t in_flight = 0;             // guarded by mutex
-  bool closing = false;             // guarded by mutex
-  bool complete = false;            // guarded by mutex: libnats' handler is done for good
-  natsSubscription* sub = nullptr;  // guarded by mutex
+  std::atomic<bool> announced{false};  // on_started posted
+  size_t in_flight = 0;                // guarded by mutex
+  bool closing = false;                // guarded by mutex
+  bool complete = false;               // guarded by mutex: libnats' handler is done for good
+  natsSubscription* sub = nullptr;     // guarded by mutex
 
   void Start();
   void Handle(natsMsg* raw);
+  // Posts on_started once, from whichever thread is first: the first message may arrive
+  // before js_Subscribe has returned to the starter thread.
+  void Announce() {
+    if (announced.exchange(true)) return;
+    deliver.Run([self = shared_from_this()] {
+      if (self->events.on_started) self->events.on_started();
+    });
+  }
   static void OnMessage(natsConnection*, natsSubscription*, natsMsg* msg, void* self) {
     static_cast<Shared*>(self)->Handle(msg);
   }
@@ -98,9 +108,7 @@ void OrderedSubscription::Shared::Start() {
     if (made.ok()) {
       std::lock_guard lock(mutex);
       sub = made.value();  // the destructor unsubscribes it, even when closing already
-      deliver.Run([self = shared_from_this()] {
-        if (self->events.on_started) self->events.on_started();
-      });
+      Announce();
       return;
     }
     deliver.Run([self = shared_from_this(), error = made.error()] {
@@ -118,6 +126,7 @@ void OrderedSubscription::Shared::Handle(natsMsg* raw) {
   if (!stored) return;
   const SequenceTracker::Verdict verdict = tracker.Observe(stored->seq());
   if (!verdict.deliver) return;
+  Announce();
   {
     std::unique_lock lock(mutex);
     changed.wait(lock, [this] { return closing || in_flight < options.max_in_flight; });

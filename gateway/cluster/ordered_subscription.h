@@ -54,7 +54,7 @@ struct OrderedSubscriptionEvents {
   std::function<void(SequenceGap)> on_gap;
   // Creating the consumer failed (it is retried) or libnats reported a problem with it.
   std::function<void(NatsError)> on_error;
-  // The consumer exists and messages flow (once, after the first successful creation).
+  // The consumer exists and messages flow: once, before the first message.
   std::function<void()> on_started;
 };
 
