@@ -34,13 +34,17 @@ struct StreamSpec {
 
 // What a server reports about an existing stream: its configuration and its state.
 struct StreamDescription {
-  StreamSpec config;       // as stored on the servers (name, subjects, limits, replicas...)
-  uint64_t first_seq = 0;  // 0 and last_seq when the stream holds nothing
-  uint64_t last_seq = 0;   // highest sequence ever stored (kept when messages are removed)
+  StreamSpec config;  // as stored on the servers (name, subjects, limits, replicas...)
+  // The oldest sequence held; last_seq + 1 once everything was removed (0 for a new
+  // stream).
+  uint64_t first_seq = 0;
+  uint64_t last_seq = 0;  // highest sequence ever stored (kept when messages are removed)
   uint64_t messages = 0;
   uint64_t bytes = 0;
-  std::string leader;    // server name of the stream's leader in a cluster, else ""
-  bool created = false;  // true when EnsureStream created it just now
+  std::string leader;  // server name of the stream's leader in a cluster, else ""
+  // True when EnsureStream's create request succeeded just now. Two gateways that create
+  // the same config at once may both see true (the server treats the second as a lookup).
+  bool created = false;
 };
 
 // Human-readable differences of `existing` from `wanted` that matter to the gateway:
