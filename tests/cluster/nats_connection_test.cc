@@ -324,6 +324,22 @@ TEST_F(NatsSingleNode, ConnectsWhenTheServerComesUpLater) {
   ASSERT_TRUE(stream.ok()) << Describe(stream.error());
 }
 
+TEST_F(NatsSingleNode, DestroyingItWhileItConnectsReturns) {
+  servers_.Kill(0);
+  OwnerQueue owner;
+  // At once, while the first attempt may still run.
+  auto connecting = Connect(owner, servers_.ClientUrls());
+  ASSERT_NE(connecting, nullptr);
+  connecting.reset();
+  // After the first attempt failed and libnats went on retrying in the background.
+  connecting = Connect(owner, servers_.ClientUrls());
+  ASSERT_NE(connecting, nullptr);
+  auto early = Await<StreamDescription>(
+      owner, [&](auto done) { connecting->GetStreamInfo("T", std::move(done)); });
+  ASSERT_TRUE(early && !early->ok());
+  connecting.reset();
+}
+
 TEST_F(NatsSingleNode, SubscriptionAndPublishingResumeAfterTheServerRestarts) {
   EnsureTestStream();
   Received received;

@@ -108,6 +108,12 @@ bool NatsCluster::Start(std::string* error) {
          << "  max_memory_store: 268435456\n"
          << "  max_file_store: 1073741824\n"
          << "}\n";
+    if (!config_.tls_cert.empty()) {
+      conf << "tls {\n"
+           << "  cert_file: \"" << config_.tls_cert << "\"\n"
+           << "  key_file: \"" << config_.tls_key << "\"\n"
+           << "}\n";
+    }
     if (n > 1) {
       conf << "cluster {\n"
            << "  name: ssegw-test\n"
@@ -157,7 +163,8 @@ bool NatsCluster::Spawn(Node& node, std::string* error) {
 }
 
 std::string NatsCluster::ClientUrl(int node) const {
-  return "nats://127.0.0.1:" + std::to_string(nodes_[static_cast<size_t>(node)].client_port);
+  return (config_.tls_cert.empty() ? "nats://127.0.0.1:" : "tls://127.0.0.1:") +
+         std::to_string(nodes_[static_cast<size_t>(node)].client_port);
 }
 
 std::vector<std::string> NatsCluster::ClientUrls() const {
@@ -272,6 +279,11 @@ bool NatsCluster::NodeReady(const Node& node) {
   if (natsOptions_Create(&options) != NATS_OK) return false;
   const std::string url = "nats://127.0.0.1:" + std::to_string(node.client_port);
   natsOptions_SetURL(options, url.c_str());
+  if (!config_.tls_cert.empty()) {
+    // Readiness only: the tests check the certificate themselves.
+    natsOptions_SetSecure(options, true);
+    natsOptions_SkipServerVerification(options, true);
+  }
   natsOptions_SetAllowReconnect(options, false);
   natsOptions_SetTimeout(options, 1000);
   natsConnection* nc = nullptr;

@@ -28,6 +28,9 @@ struct NatsClusterConfig {
   std::string binary = "nats-server";
   // Give-up bound for every wait; a loaded CI machine may need many seconds.
   std::chrono::milliseconds ready_timeout{45000};
+  // PEM files: when set, clients must use TLS (ClientUrl says tls://).
+  std::string tls_cert{};
+  std::string tls_key{};
 };
 
 class NatsCluster {
@@ -42,7 +45,7 @@ class NatsCluster {
   bool Start(std::string* error);
 
   int size() const { return static_cast<int>(nodes_.size()); }
-  // nats://127.0.0.1:PORT of one node, or of all of them.
+  // nats://127.0.0.1:PORT (tls:// with TLS) of one node, or of all of them.
   std::string ClientUrl(int node) const;
   std::vector<std::string> ClientUrls() const;
   pid_t pid(int node) const { return nodes_[node].pid; }
