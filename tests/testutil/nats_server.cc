@@ -84,6 +84,23 @@ bool NatsCluster::Start(std::string* error) {
     *error = std::string("mkdtemp: ") + std::strerror(errno);
     return false;
   }
+  // A port picked free can be taken by another test before the server binds it: then
+  // start over on other ports.
+  for (int attempt = 1;; ++attempt) {
+    if (!Configure(error)) return false;
+    bool spawned = true;
+    for (Node& node : nodes_) spawned = spawned && Spawn(node, error);
+    if (spawned && WaitForJetStream(error)) return true;
+    if (attempt == 3 || AllLogs().find("address already in use") == std::string::npos) {
+      return false;
+    }
+    KillAll();
+    std::error_code ignored;
+    for (const Node& node : nodes_) std::filesystem::remove_all(dir_ + "/" + node.name, ignored);
+  }
+}
+
+bool NatsCluster::Configure(std::string* error) {
   const int n = config_.nodes;
   const std::vector<int> ports = PickFreePorts(static_cast<size_t>(2 * n));
   if (static_cast<int>(ports.size()) != 2 * n) {
@@ -129,10 +146,7 @@ bool NatsCluster::Start(std::string* error) {
       return false;
     }
   }
-  for (Node& node : nodes_) {
-    if (!Spawn(node, error)) return false;
-  }
-  return WaitForJetStream(error);
+  return true;
 }
 
 bool NatsCluster::Spawn(Node& node, std::string* error) {

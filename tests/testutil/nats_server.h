@@ -4,7 +4,8 @@
 // Start() picks free ports (clients and routes), writes one config per node with its own
 // store directory inside a private temporary directory, starts every node and waits
 // until JetStream answers through each of them (which, in a cluster, needs an elected
-// metadata leader). Waiting polls with a short pause and gives up at a bound; it never
+// metadata leader). When another process took a port meanwhile, it starts over on new
+// ones (up to three times). Waiting polls with a short pause and gives up at a bound; it never
 // sleeps a fixed time. Nodes can be killed (SIGKILL), stopped, paused (SIGSTOP),
 // restarted with the same ports and store, all or one by one.
 //
@@ -87,6 +88,8 @@ class NatsCluster {
     pid_t pid = -1;
   };
 
+  // Picks ports and writes every node's config.
+  bool Configure(std::string* error);
   bool Spawn(Node& node, std::string* error);
   bool NodeReady(const Node& node);
   bool WaitUntil(const std::vector<int>& nodes, std::string* error);
