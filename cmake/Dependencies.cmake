@@ -15,6 +15,7 @@ endmacro()
 ssegw_require_pkg(NGHTTP2 libnghttp2 libnghttp2-dev)
 ssegw_require_pkg(LIBEVENT libevent libevent-dev)
 ssegw_require_pkg(LIBEVENT_PTHREADS libevent_pthreads libevent-dev)
+ssegw_require_pkg(NATS libnats libnats-dev)
 
 # http_parser ships no pkg-config file or CMake package: find the header and library.
 find_path(HTTP_PARSER_INCLUDE_DIR http_parser.h)
@@ -56,7 +57,7 @@ if(NOT toml11_FOUND)
   message(FATAL_ERROR "toml11 not found: install the Debian package libtoml11-dev")
 endif()
 
-# Claims of subscriber tokens (gateway/auth).
+# Claims of subscriber tokens (gateway/auth) and the cluster log (gateway/cluster).
 find_package(nlohmann_json 3.10 CONFIG)
 if(NOT nlohmann_json_FOUND)
   message(FATAL_ERROR "nlohmann_json not found: install the Debian package nlohmann-json3-dev")

@@ -2,7 +2,6 @@
 
 #include <fcntl.h>
 #include <signal.h>
-#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -14,6 +13,8 @@
 #include <fstream>
 #include <regex>
 #include <sstream>
+
+#include "testutil/child_exec.h"
 
 namespace ssegw::testing {
 
@@ -141,20 +142,7 @@ bool GatewayProcess::Start(std::string* error) {
     return false;
   }
   if (pid_ == 0) {
-    prctl(PR_SET_PDEATHSIG, SIGKILL);
-    if (getppid() != parent) _exit(127);
-    // The test process ignores SIGPIPE (its sockets use it) and gtest may block signals;
-    // the gateway must start with the dispositions a shell would give it.
-    signal(SIGPIPE, SIG_DFL);
-    signal(SIGTERM, SIG_DFL);
-    signal(SIGINT, SIG_DFL);
-    sigset_t none;
-    sigemptyset(&none);
-    sigprocmask(SIG_SETMASK, &none, nullptr);
-    dup2(out_pipe[1], STDOUT_FILENO);
-    dup2(err_fd, STDERR_FILENO);
-    const int devnull = open("/dev/null", O_RDONLY);
-    if (devnull >= 0) dup2(devnull, STDIN_FILENO);
+    if (!PrepareChildForExec(parent, out_pipe[1], err_fd)) _exit(127);
     execv(argv[0], argv.data());
     const int e = errno;
     (void)!write(exec_pipe[1], &e, sizeof e);
