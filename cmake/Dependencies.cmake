@@ -56,6 +56,14 @@ if(NOT toml11_FOUND)
   message(FATAL_ERROR "toml11 not found: install the Debian package libtoml11-dev")
 endif()
 
+find_package(nlohmann_json 3 CONFIG)
+if(NOT nlohmann_json_FOUND)
+  message(FATAL_ERROR "nlohmann-json not found: install the Debian package nlohmann-json3-dev")
+endif()
+
+# sd_notify, so that a systemd unit of Type=notify knows when the gateway is ready.
+ssegw_require_pkg(LIBSYSTEMD libsystemd libsystemd-dev)
+
 find_package(Threads REQUIRED)
 
 if(SSEGW_BENCH AND NOT SSEGW_FUZZ AND NOT SSEGW_SANITIZE)
