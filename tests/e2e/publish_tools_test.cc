@@ -178,6 +178,17 @@ TEST_F(PublishToolsTest, PythonExamplePublishes) {
   EXPECT_EQ(s->events[0].last_event_id, "py-1");
 }
 
+TEST_F(PublishToolsTest, PythonExampleSaysHowToBuildAMissingModule) {
+  const CommandResult r = RunCommand({"/usr/bin/env", "SSEGW_PYTHON_PATH=/nonexistent",
+                                      "/usr/bin/python3", SSEGW_PYTHON_EXAMPLE, "--topic", "py",
+                                      "--data", "x"});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_EQ(r.err,
+            "publish.py: the generated module ssegw/v1/ssegw_pb2.py is not in /nonexistent: "
+            "build it with `cmake --build build --target ssegw_proto_python` (scripts/demo "
+            "does), or point SSEGW_PYTHON_PATH at your build's python/ directory\n");
+}
+
 TEST_F(PublishToolsTest, PythonExampleReportsRejection) {
   const CommandResult r = PublishPython({"--topic", "py", "--id", "a\nb", "--data", "x"});
   EXPECT_EQ(r.exit_code, 1);
