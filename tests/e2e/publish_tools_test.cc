@@ -179,9 +179,9 @@ TEST_F(PublishToolsTest, PythonExamplePublishes) {
 }
 
 TEST_F(PublishToolsTest, PythonExampleSaysHowToBuildAMissingModule) {
-  const CommandResult r = RunCommand({"/usr/bin/env", "SSEGW_PYTHON_PATH=/nonexistent",
-                                      "/usr/bin/python3", SSEGW_PYTHON_EXAMPLE, "--topic", "py",
-                                      "--data", "x"});
+  const CommandResult r =
+      RunCommand({"/usr/bin/env", "SSEGW_PYTHON_PATH=/nonexistent", "/usr/bin/python3",
+                  SSEGW_PYTHON_EXAMPLE, "--topic", "py", "--data", "x"});
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_EQ(r.err,
             "publish.py: the generated module ssegw/v1/ssegw_pb2.py is not in /nonexistent: "
