@@ -57,11 +57,15 @@ if(NOT toml11_FOUND)
   message(FATAL_ERROR "toml11 not found: install the Debian package libtoml11-dev")
 endif()
 
-# Claims of subscriber tokens (gateway/auth) and the cluster log (gateway/cluster).
+# Claims of subscriber tokens (gateway/auth), the cluster log (gateway/cluster) and
+# --log-format json.
 find_package(nlohmann_json 3.10 CONFIG)
 if(NOT nlohmann_json_FOUND)
   message(FATAL_ERROR "nlohmann_json not found: install the Debian package nlohmann-json3-dev")
 endif()
+
+# sd_notify, so that a systemd unit of Type=notify knows when the gateway is ready.
+ssegw_require_pkg(LIBSYSTEMD libsystemd libsystemd-dev)
 
 find_package(Threads REQUIRED)
 

@@ -6,7 +6,8 @@
 Needs Debian's python3-protobuf and the ssegw_pb2 module that the build generates
 (build/python/ssegw/v1/ssegw_pb2.py; point SSEGW_PYTHON_PATH elsewhere if you built
 elsewhere). Prints the event's id and exits 0 when the gateway accepts it; prints the
-gateway's reason and exits 1 when it is rejected.
+gateway's reason and exits 1 when it is rejected; exits 2 when a module is missing (saying
+which and how to get it) and 3 when the gateway cannot be reached.
 """
 import argparse
 import os
@@ -17,9 +18,20 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.environ.get("SSEGW_PYTHON_PATH",
                                   os.path.join(HERE, "..", "..", "build", "python")))
 
-from google.protobuf.internal.decoder import _DecodeVarint32  # noqa: E402
-from google.protobuf.internal.encoder import _VarintBytes  # noqa: E402
-from ssegw.v1 import ssegw_pb2  # noqa: E402
+try:
+    from google.protobuf.internal.decoder import _DecodeVarint32
+    from google.protobuf.internal.encoder import _VarintBytes
+except ImportError:
+    print("publish.py: Python's protobuf module is missing: install the Debian package "
+          "python3-protobuf (scripts/deps --demo does)", file=sys.stderr)
+    sys.exit(2)
+try:
+    from ssegw.v1 import ssegw_pb2
+except ImportError:
+    print(f"publish.py: the generated module ssegw/v1/ssegw_pb2.py is not in {sys.path[0]}: "
+          "build it with `cmake --build build --target ssegw_proto_python` (scripts/demo "
+          "does), or point SSEGW_PYTHON_PATH at your build's python/ directory", file=sys.stderr)
+    sys.exit(2)
 
 
 def publish(sock_path, events, seq=1):

@@ -1,11 +1,19 @@
 #include "app/config.h"
 
 #include <CLI/CLI.hpp>
+#include <algorithm>
+#include <cerrno>
 #include <charconv>
+#include <cstring>
 #include <exception>
+#include <fstream>
 #include <limits>
 #include <map>
+#include <sstream>
+#include <string_view>
 #include <toml.hpp>
+
+#include "app/closest_name.h"
 
 namespace ssegw::app {
 namespace {
@@ -42,11 +50,13 @@ constexpr FlagSpec kFlags[] = {
     {"allow-origin", "ORIGIN", "CORS: * or an exact origin; repeatable", true},
     {"threads", "N", "event-loop threads; 0: one per online CPU [0]", false},
     {"log-level", "LEVEL", "debug, info, warn or error [info]", false},
+    {"log-format", "FORMAT", "text, or json: one JSON object per line [text]", false},
 };
 
 struct RawSetting {
   std::vector<std::string> values;
-  std::string origin;  // "" for the command line, else " (in FILE)"
+  std::string file;  // empty: from the command line
+  uint32_t line = 0;
 };
 using RawSettings = std::map<std::string, RawSetting>;
 
@@ -55,8 +65,19 @@ struct BadSetting {
   std::string message;
 };
 
+// A command-line value is named by its flag; a file's value by FILE:LINE and its key, the
+// way compilers point at a line.
+std::string FileLine(const RawSetting& raw) {
+  return raw.file + ":" + std::to_string(raw.line) + ":";
+}
+
+std::string Where(const std::string& flag, const RawSetting& raw) {
+  if (raw.file.empty()) return "--" + flag + ":";
+  return FileLine(raw) + " \"" + flag + "\"";
+}
+
 [[noreturn]] void Fail(const std::string& flag, const RawSetting& raw, const std::string& why) {
-  throw BadSetting{"--" + flag + ": " + why + raw.origin};
+  throw BadSetting{Where(flag, raw) + " " + why};
 }
 
 const std::string& Single(const std::string& flag, const RawSetting& raw) {
@@ -90,7 +111,8 @@ Endpoint ParseEndpoint(const std::string& flag, const RawSetting& raw) {
   } else if (host.find(':') != std::string::npos) {
     Fail(flag, raw, "write an IPv6 host in brackets, e.g. [::1]:8443; got \"" + text + "\"");
   }
-  RawSetting port_raw{{text.substr(colon + 1)}, raw.origin};
+  RawSetting port_raw = raw;
+  port_raw.values = {text.substr(colon + 1)};
   uint64_t port = ParseUnsigned(flag + " port", port_raw, 0, 65535);
   return {host, static_cast<uint16_t>(port)};
 }
@@ -173,6 +195,10 @@ Config Validate(const RawSettings& settings) {
         Fail(flag, raw, "expects debug, info, warn or error, got \"" + Single(flag, raw) + "\"");
       }
       config.log_level = *level;
+    } else if (flag == "log-format") {
+      std::optional<net::LogFormat> format = net::ParseLogFormat(Single(flag, raw));
+      if (!format) Fail(flag, raw, "expects text or json, got \"" + Single(flag, raw) + "\"");
+      config.log_format = *format;
     }
   }
   return config;
@@ -185,41 +211,119 @@ const FlagSpec* FindFlag(const std::string& name) {
   return nullptr;
 }
 
+std::vector<std::string_view> SettingNames() {
+  std::vector<std::string_view> names;
+  for (const FlagSpec& spec : kFlags) names.push_back(spec.name);
+  return names;
+}
+
+// The TOML type a key takes, told by its flag's value name, so that a new numeric flag
+// needs nothing but its row in kFlags.
+bool TakesInteger(const FlagSpec& spec) {
+  for (std::string_view name : {"N", "EVENTS", "BYTES", "SECONDS", "MS"}) {
+    if (spec.value_name == name) return true;
+  }
+  return false;
+}
+
+std::string TypeRule(const FlagSpec& spec) {
+  if (std::string_view(spec.name) == "socket-mode") {
+    return "must be a string such as \"0660\" (TOML would read 0660 as the decimal 660)";
+  }
+  if (TakesInteger(spec)) return "must be an integer";
+  if (spec.repeatable) return "must be a string or an array of strings";
+  return "must be a string";
+}
+
+// The file's text; a missing or unreadable file is one short line with the OS's reason.
+std::string ReadWholeFile(const std::string& path) {
+  errno = 0;
+  std::ifstream in(path, std::ios::binary);
+  if (!in.is_open()) {
+    throw BadSetting{"--config: cannot open " + path + ": " +
+                     (errno != 0 ? strerror(errno) : "unreadable")};
+  }
+  std::ostringstream text;
+  text << in.rdbuf();
+  if (in.bad()) throw BadSetting{"--config: cannot read " + path + ": " + strerror(errno)};
+  return text.str();
+}
+
+// toml11's message is several lines with a drawing of the spot; its first line, without
+// the "[error] toml::parse_xxx: " lead, says what is wrong.
+std::string SyntaxReason(const std::string& what) {
+  std::string reason = what.substr(0, what.find('\n'));
+  if (reason.starts_with("[error] ")) reason.erase(0, 8);
+  if (reason.starts_with("toml::")) {
+    size_t colon = reason.find(": ");
+    if (colon != std::string::npos) reason.erase(0, colon + 2);
+  }
+  return reason;
+}
+
 // Reads the TOML file into raw strings, so the file and the command line share one
-// validator. Integers are taken as written; socket-mode must be a string, because TOML
-// would read 0660 as decimal.
+// validator. Each key's type is checked here, where the line is known.
 void ReadConfigFile(const std::string& path, RawSettings* settings) {
+  std::istringstream text(ReadWholeFile(path));
   toml::value root;
   try {
-    root = toml::parse(path);
+    root = toml::parse(text, path);
+  } catch (const toml::syntax_error& e) {
+    throw BadSetting{path + ":" + std::to_string(e.location().line()) +
+                     ": syntax error: " + SyntaxReason(e.what())};
   } catch (const std::exception& e) {
-    throw BadSetting{"--config: cannot read " + path + ": " + e.what()};
+    throw BadSetting{"--config: cannot parse " + path + ": " + SyntaxReason(e.what())};
   }
   if (!root.is_table()) throw BadSetting{"--config: " + path + " is not a TOML table"};
-  std::string origin = " (in " + path + ")";
+  const std::vector<std::string_view> names = SettingNames();
   for (const auto& [key, value] : root.as_table()) {
+    RawSetting raw{{}, path, value.location().line()};
     const FlagSpec* spec = FindFlag(key);
-    if (spec == nullptr) throw BadSetting{"--" + key + ": unknown setting" + origin};
-    RawSetting raw{{}, origin};
-    auto scalar = [&](const toml::value& v) {
-      if (v.is_string()) return v.as_string().str;
-      if (v.is_integer() && key != "socket-mode") return std::to_string(v.as_integer());
-      Fail(key, raw,
-           key == "socket-mode" ? "expects an octal string such as \"0660\""
-           : spec->repeatable   ? "expects a string or an array of strings"
-                                : "expects a string or an integer");
-    };
-    if (value.is_array()) {
-      if (!spec->repeatable) Fail(key, raw, "expects one value, not an array");
-      for (const toml::value& item : value.as_array()) {
-        if (!item.is_string()) Fail(key, raw, "expects an array of strings");
-        raw.values.push_back(item.as_string().str);
+    if (spec == nullptr) {
+      std::string message = FileLine(raw) + " unknown key \"" + key + "\"";
+      if (auto suggestion = ClosestName(key, names)) {
+        message += " (did you mean \"" + *suggestion + "\"?)";
       }
+      throw BadSetting{message};
+    }
+    auto take = [&](const toml::value& v) {
+      if (v.is_string() && !TakesInteger(*spec)) {
+        raw.values.push_back(v.as_string().str);
+      } else if (v.is_integer() && TakesInteger(*spec)) {
+        raw.values.push_back(std::to_string(v.as_integer()));
+      } else {
+        Fail(key, raw, TypeRule(*spec));
+      }
+    };
+    if (value.is_array() && spec->repeatable) {
+      for (const toml::value& item : value.as_array()) take(item);
+    } else if (value.is_array()) {
+      Fail(key, raw, TypeRule(*spec) + ", not an array");
     } else {
-      raw.values.push_back(scalar(value));
+      take(value);
     }
     (*settings)[key] = std::move(raw);
   }
+}
+
+// " (did you mean --history?)" for each "--name" on the command line that is no flag but
+// is close to one.
+std::string UnknownFlagHints(int argc, const char* const* argv) {
+  std::vector<std::string_view> names = SettingNames();
+  for (std::string_view other : {"config", "check-config", "help", "version"}) {
+    names.push_back(other);
+  }
+  std::string hints;
+  for (int i = 1; i < argc; ++i) {
+    std::string_view arg = argv[i];
+    if (!arg.starts_with("--")) continue;
+    std::string_view name = arg.substr(2, arg.find('=') - 2);
+    if (std::find(names.begin(), names.end(), name) != names.end()) continue;
+    if (auto suggestion = ClosestName(name, names)) {
+      hints += " (did you mean --" + *suggestion + "?)";
+    }
+  }
+  return hints;
 }
 
 }  // namespace
@@ -234,6 +338,10 @@ ParseResult ParseCommandLine(int argc, const char* const* argv) {
   std::string config_file;
   cli.add_option("--config", config_file, "TOML file with the same keys as the flags")
       ->type_name("FILE.toml");
+  bool check_only = false;
+  cli.add_flag("--check-config", check_only,
+               "check the flags, the config file, the certificate and the key; print what is "
+               "wrong and exit 0 (good) or 2, without serving");
 
   std::map<std::string, std::vector<std::string>> given;
   std::map<std::string, CLI::Option*> options;
@@ -253,7 +361,9 @@ ParseResult ParseCommandLine(int argc, const char* const* argv) {
   } catch (const CLI::CallForVersion& e) {
     return {std::nullopt, 0, std::string(e.what()) + "\n"};
   } catch (const CLI::ParseError& e) {
-    return {std::nullopt, 2, std::string("sse-gateway: ") + e.what() + "\n(see --help)\n"};
+    return {std::nullopt, 2,
+            std::string("sse-gateway: ") + e.what() + UnknownFlagHints(argc, argv) +
+                "\n(see --help)\n"};
   }
 
   try {
@@ -262,7 +372,7 @@ ParseResult ParseCommandLine(int argc, const char* const* argv) {
     for (const FlagSpec& spec : kFlags) {
       if (options[spec.name]->count() > 0) settings[spec.name] = {given[spec.name], ""};
     }
-    return {Validate(settings), 0, ""};
+    return {Validate(settings), 0, "", check_only};
   } catch (const BadSetting& e) {
     return {std::nullopt, 2, "sse-gateway: " + e.message + "\n"};
   }

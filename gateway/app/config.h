@@ -5,7 +5,8 @@
 //
 // ParseCommandLine never exits and never prints: it returns either a Config or what to
 // print and the exit code (0 for --help/--version, 2 for a bad flag, value or file, with
-// a message that names the flag). Pure apart from reading the config file; no globals.
+// a message that names the flag, or FILE:LINE and the key for a value in the file). Pure
+// apart from reading the config file; no globals.
 #pragma once
 
 #include <cstdint>
@@ -42,12 +43,14 @@ struct Config {
   std::vector<std::string> allow_origins;
   uint32_t threads = 0;  // 0: one per online CPU
   net::LogLevel log_level = net::LogLevel::kInfo;
+  net::LogFormat log_format = net::LogFormat::kText;
 };
 
 struct ParseResult {
   std::optional<Config> config;  // set: run with it
   int exit_code = 0;             // otherwise: exit with this code ...
   std::string message;           // ... after printing this (stdout for 0, stderr otherwise)
+  bool check_only = false;  // --check-config: check `config` (app/check_config.h), do not serve
 };
 
 ParseResult ParseCommandLine(int argc, const char* const* argv);

@@ -2,13 +2,16 @@
 
 namespace ssegw::app {
 
-// Kept as one literal so the binary needs no files at run time.
+// Kept as one literal so the binary needs no files at run time. The empty inline icon
+// keeps browsers from asking for /favicon.ico (a 404 in every console). The latest value
+// stays on one line: a clock ("2026-11-21T06:30:10Z") fits the narrowest box.
 const std::string_view kDemoPage = R"html(<!doctype html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>sse-gateway demo</title>
+<link rel="icon" href="data:,">
 <style>
   body { font: 15px/1.4 system-ui, sans-serif; margin: 2rem auto; max-width: 60rem; padding: 0 1rem; color: #222; }
   h1 { font-size: 1.4rem; margin-bottom: .2rem; }
@@ -18,7 +21,8 @@ const std::string_view kDemoPage = R"html(<!doctype html>
   h2 { font-size: 1rem; margin: 0 0 .4rem; font-family: ui-monospace, monospace; }
   .state { font-size: .85rem; }
   .open { color: #0a7d32; } .connecting { color: #b26b00; } .closed { color: #b00020; }
-  .latest { font: 1.6rem ui-monospace, monospace; margin: .4rem 0; min-height: 2rem; }
+  .latest { font: 1.15rem/1.4 ui-monospace, monospace; margin: .4rem 0; min-height: 1.6rem;
+            white-space: nowrap; overflow: hidden; text-overflow: ellipsis; }
   ol { font: .8rem ui-monospace, monospace; color: #555; padding-left: 1.2rem; margin: 0; }
   code { background: #f3f3f3; padding: 0 .2rem; border-radius: 3px; }
 </style>

@@ -1,7 +1,9 @@
-// sse-gateway: parse the configuration, run the gateway, exit with the contract's code
-// (0 graceful stop or --help, 1 cannot start, 2 bad flags or config).
+// sse-gateway: parse the configuration, run the gateway (or only check it), exit with the
+// contract's code (0 graceful stop, --help, --version or a good --check-config; 1 cannot
+// start; 2 bad flags or config).
 #include <cstdio>
 
+#include "app/check_config.h"
 #include "app/config.h"
 #include "app/run.h"
 #include "net/log.h"
@@ -12,6 +14,16 @@ int main(int argc, char** argv) {
     fputs(parsed.message.c_str(), parsed.exit_code == 0 ? stdout : stderr);
     return parsed.exit_code;
   }
-  ssegw::net::SetLogLevel(parsed.config->log_level);
-  return ssegw::app::RunGateway(*parsed.config);
+  const ssegw::app::Config& config = *parsed.config;
+  if (parsed.check_only) {
+    return ssegw::app::PrintCheckReport(ssegw::app::CheckConfig(config), stdout, stderr);
+  }
+  ssegw::net::SetLogLevel(config.log_level);
+  ssegw::net::SetLogFormat(config.log_format);
+  // The most common first-run failure gets its remedy rather than only "No such file".
+  if (auto hint = ssegw::app::MissingDefaultCertificate(config)) {
+    fprintf(stderr, "sse-gateway: %s\n", hint->c_str());
+    return 1;
+  }
+  return ssegw::app::RunGateway(config);
 }

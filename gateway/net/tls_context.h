@@ -16,8 +16,10 @@ namespace ssegw::net {
 
 class TlsContext {
  public:
-  // nullptr with *error set (naming the file and the reason) when the certificate or key
-  // cannot be read or do not match.
+  // nullptr with *error set when the certificate or key cannot be read or do not match:
+  // the message names the file, what was expected and what was found ("K: not a PEM
+  // private key: found a certificate (are --cert and --key swapped?)"), never only
+  // OpenSSL's codes. Never prompts for a passphrase: an encrypted key is an error.
   static std::unique_ptr<TlsContext> Create(const std::string& cert_file,
                                             const std::string& key_file, std::string* error);
   ~TlsContext();

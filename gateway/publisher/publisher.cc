@@ -1,11 +1,15 @@
 #include "ssegw/publisher.h"
 
+#include <grp.h>
 #include <poll.h>
+#include <pwd.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/un.h>
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdio>
 #include <cstring>
 #include <random>
 #include <thread>
@@ -29,6 +33,40 @@ std::string RandomIdPrefix() {
   return prefix + "-";
 }
 
+std::string OwnerAndMode(const struct stat& info) {
+  const passwd* user = getpwuid(info.st_uid);
+  const group* grp = getgrgid(info.st_gid);
+  char mode[8];
+  std::snprintf(mode, sizeof(mode), "%04o", static_cast<unsigned>(info.st_mode & 07777));
+  return "owner " + (user != nullptr ? std::string(user->pw_name) : std::to_string(info.st_uid)) +
+         ", group " + (grp != nullptr ? std::string(grp->gr_name) : std::to_string(info.st_gid)) +
+         ", mode " + mode;
+}
+
+// Says which permission is missing where: on the socket itself (connecting needs write
+// permission, given to a group by the gateway's --socket-mode) or on a directory above it.
+std::string PermissionProblem(const std::string& path) {
+  struct stat info {};
+  if (::stat(path.c_str(), &info) == 0) {
+    const group* grp = getgrgid(info.st_gid);
+    const std::string group_name =
+        grp != nullptr ? std::string(grp->gr_name) : std::to_string(info.st_gid);
+    return "permission denied: publishing needs write permission on the socket (" +
+           OwnerAndMode(info) + "); run as its owner or a member of group " + group_name +
+           ", or start the gateway with a --socket-mode that lets this user write (e.g. 0660 "
+           "and this user in that group)";
+  }
+  for (size_t slash = path.find('/', 1); slash != std::string::npos;
+       slash = path.find('/', slash + 1)) {
+    const std::string directory = path.substr(0, slash);
+    if (::access(directory.c_str(), X_OK) != 0 && ::stat(directory.c_str(), &info) == 0) {
+      return "permission denied: this user cannot enter the directory " + directory + " (" +
+             OwnerAndMode(info) + ")";
+    }
+  }
+  return "permission denied";
+}
+
 }  // namespace
 
 // One Unix socket connection. The gateway stops reading from a publisher whose replies
@@ -50,8 +88,12 @@ class Publisher::Connection {
       return nullptr;
     }
     if (::connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof(address)) != 0) {
-      *error = "cannot connect to " + path + ": " + std::strerror(errno) +
-               " (is sse-gateway running with --socket " + path + "?)";
+      const int failure = errno;
+      *error = "cannot connect to " + path + ": " +
+               (failure == EACCES || failure == EPERM
+                    ? PermissionProblem(path)
+                    : std::string(std::strerror(failure)) +
+                          " (is sse-gateway running with --socket " + path + "?)");
       ::close(fd);
       return nullptr;
     }

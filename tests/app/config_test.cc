@@ -13,6 +13,7 @@ namespace ssegw::app {
 namespace {
 
 using ::testing::HasSubstr;
+using ::testing::Not;
 
 // A TOML file in the test's temporary directory, removed afterwards.
 class TomlFile {
@@ -182,24 +183,97 @@ INSTANTIATE_TEST_SUITE_P(
         BadCase{{"--no-such-flag", "1"}, "--no-such-flag"}, BadCase{{"--history"}, "--history"},
         BadCase{{"--config", "/nonexistent/sse-gateway.toml"}, "--config"}));
 
-TEST(ConfigTest, BadTomlValuesNameTheKey) {
-  TomlFile unknown("colour = \"blue\"\n");
-  EXPECT_THAT(ParseArgs({"--config", unknown.path()}).message, HasSubstr("--colour"));
-
-  TomlFile wrong_type("history = true\n");
-  ParseResult result = ParseArgs({"--config", wrong_type.path()});
+TEST(ConfigTest, UnknownTomlKeyGivesTheLineAndTheClosestKey) {
+  TomlFile file("listen = \"127.0.0.1:0\"\n\nhistroy = 5\n");
+  ParseResult result = ParseArgs({"--config", file.path()});
   EXPECT_EQ(result.exit_code, 2);
-  EXPECT_THAT(result.message, HasSubstr("--history"));
-  EXPECT_THAT(result.message, HasSubstr(wrong_type.path()));
+  EXPECT_EQ(result.message, "sse-gateway: " + file.path() +
+                                ":3: unknown key \"histroy\" (did you mean \"history\"?)\n");
+
+  TomlFile far("colour = \"blue\"\n");
+  result = ParseArgs({"--config", far.path()});
+  EXPECT_EQ(result.exit_code, 2);
+  EXPECT_EQ(result.message, "sse-gateway: " + far.path() + ":1: unknown key \"colour\"\n");
+}
+
+TEST(ConfigTest, WrongTomlTypeIsOneShortLine) {
+  TomlFile boolean("keepalive = 15\nhistory = true\n");
+  ParseResult result = ParseArgs({"--config", boolean.path()});
+  EXPECT_EQ(result.exit_code, 2);
+  EXPECT_EQ(result.message,
+            "sse-gateway: " + boolean.path() + ":2: \"history\" must be an integer\n");
+
+  TomlFile quoted("history = \"42\"\n");
+  EXPECT_THAT(ParseArgs({"--config", quoted.path()}).message,
+              HasSubstr(quoted.path() + ":1: \"history\" must be an integer"));
+
+  TomlFile number("cert = 5\n");
+  EXPECT_THAT(ParseArgs({"--config", number.path()}).message,
+              HasSubstr(":1: \"cert\" must be a string"));
+
+  TomlFile array("listen = [\"a:1\"]\n");
+  EXPECT_THAT(ParseArgs({"--config", array.path()}).message,
+              HasSubstr(":1: \"listen\" must be a string, not an array"));
+
+  TomlFile origins("allow-origin = [\"https://a.example\", 5]\n");
+  EXPECT_THAT(ParseArgs({"--config", origins.path()}).message,
+              HasSubstr(":1: \"allow-origin\" must be a string or an array of strings"));
 
   // TOML would read 0660 as decimal 660, so the mode must be a string.
   TomlFile integer_mode("socket-mode = 660\n");
-  EXPECT_THAT(ParseArgs({"--config", integer_mode.path()}).message, HasSubstr("--socket-mode"));
+  EXPECT_THAT(ParseArgs({"--config", integer_mode.path()}).message,
+              HasSubstr(":1: \"socket-mode\" must be a string such as \"0660\""));
+}
 
-  TomlFile syntax("listen = \n");
-  result = ParseArgs({"--config", syntax.path()});
+TEST(ConfigTest, BadTomlValueGivesTheLine) {
+  TomlFile file("\nhistory = 0\n");
+  ParseResult result = ParseArgs({"--config", file.path()});
   EXPECT_EQ(result.exit_code, 2);
-  EXPECT_THAT(result.message, HasSubstr("--config"));
+  EXPECT_THAT(result.message,
+              HasSubstr(file.path() + ":2: \"history\" expects an integer from 1 to"));
+}
+
+TEST(ConfigTest, TomlSyntaxErrorIsOneLineWithItsLine) {
+  TomlFile syntax("history = 5\nlisten = \n");
+  ParseResult result = ParseArgs({"--config", syntax.path()});
+  EXPECT_EQ(result.exit_code, 2);
+  EXPECT_EQ(result.message, "sse-gateway: " + syntax.path() +
+                                ":2: syntax error: missing value after key-value separator '='\n");
+}
+
+TEST(ConfigTest, MissingConfigFileSaysWhyInOneLine) {
+  ParseResult result = ParseArgs({"--config", "/nonexistent/sse-gateway.toml"});
+  EXPECT_EQ(result.exit_code, 2);
+  EXPECT_EQ(result.message,
+            "sse-gateway: --config: cannot open /nonexistent/sse-gateway.toml: No such file or "
+            "directory\n");
+}
+
+TEST(ConfigTest, UnknownFlagIsNamedWithTheClosestFlag) {
+  ParseResult result = ParseArgs({"--histroy", "5"});
+  EXPECT_EQ(result.exit_code, 2);
+  EXPECT_THAT(result.message, HasSubstr("--histroy"));
+  EXPECT_THAT(result.message, HasSubstr("(did you mean --history?)"));
+  EXPECT_THAT(ParseArgs({"--zzzzzzzzzz", "1"}).message, Not(HasSubstr("did you mean")));
+}
+
+TEST(ConfigTest, LogFormatIsTextOrJson) {
+  EXPECT_EQ(MustParse({}).log_format, net::LogFormat::kText);
+  EXPECT_EQ(MustParse({"--log-format", "json"}).log_format, net::LogFormat::kJson);
+  TomlFile file("log-format = \"json\"\n");
+  EXPECT_EQ(MustParse({"--config", file.path()}).log_format, net::LogFormat::kJson);
+  ParseResult bad = ParseArgs({"--log-format", "xml"});
+  EXPECT_EQ(bad.exit_code, 2);
+  EXPECT_THAT(bad.message, HasSubstr("--log-format: expects text or json, got \"xml\""));
+}
+
+TEST(ConfigTest, CheckConfigIsAModeNotASetting) {
+  ParseResult result = ParseArgs({"--check-config", "--history", "5"});
+  ASSERT_TRUE(result.config.has_value()) << result.message;
+  EXPECT_TRUE(result.check_only);
+  EXPECT_FALSE(ParseArgs({}).check_only);
+  TomlFile file("check-config = true\n");
+  EXPECT_THAT(ParseArgs({"--config", file.path()}).message, HasSubstr("unknown key"));
 }
 
 TEST(ConfigTest, HelpAndVersionExitZero) {
@@ -207,7 +281,9 @@ TEST(ConfigTest, HelpAndVersionExitZero) {
   EXPECT_EQ(help.exit_code, 0);
   EXPECT_FALSE(help.config.has_value());
   EXPECT_THAT(help.message, HasSubstr("--max-stream-age"));
-  EXPECT_EQ(ParseArgs({"--version"}).exit_code, 0);
+  ParseResult version = ParseArgs({"--version"});
+  EXPECT_EQ(version.exit_code, 0);
+  EXPECT_EQ(version.message, "sse-gateway " SSEGW_VERSION "\n");
 }
 
 }  // namespace

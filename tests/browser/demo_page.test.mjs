@@ -18,6 +18,8 @@ test('demo page: stream count, events and reconnects, live; screenshot', async (
   const browser = await launchBrowser();
   t.after(() => browser.close());
   const page = await browser.newPage();
+  const requested = [];
+  page.on('request', (request) => requested.push(new URL(request.url()).pathname));
   await page.goto(`${gw.url}/`);
   const waitOpts = { timeout: 30000, polling: 50 };
 
@@ -36,7 +38,8 @@ test('demo page: stream count, events and reconnects, live; screenshot', async (
   const deadline = Date.now() + 30000;
   for (;;) {
     n++;
-    const time = `12:00:${String(n % 60).padStart(2, '0')}`;
+    // The demo publisher's clock format, the longest value the page shows.
+    const time = `2026-11-21T12:00:${String(n % 60).padStart(2, '0')}Z`;
     await publisher.publish([{ topics: ['clock'], data: time }, { topics: ['counter'], data: String(n) }]);
     // The combined stream's latest is the counter, the last one published.
     await page.waitForFunction(([tm, c]) => {
@@ -69,7 +72,27 @@ test('demo page: stream count, events and reconnects, live; screenshot', async (
   assert.deepEqual(counterValues, Array.from({ length: 8 }, (_, i) => n - i));
   // The combined stream interleaves both topics in publish order: counter, clock, ...
   assert.match(boxes[2].log[0], new RegExp(`^#\\S+ ${n}$`));
-  assert.match(boxes[2].log[1], /^#\S+ 12:00:\d\d$/);
+  assert.match(boxes[2].log[1], /^#\S+ 2026-11-21T12:00:\d\dZ$/);
+
+
+  // The big value never wraps: a clock stays on one line, from a phone to the screenshot.
+  for (const width of [360, 700, 1100]) {
+    await page.setViewportSize({ width, height: 460 });
+    const lines = await page.$$eval('section .latest', (els) => els.map((e) => {
+      const range = document.createRange();
+      range.selectNodeContents(e);
+      const tops = new Set([...range.getClientRects()].map((r) => Math.round(r.top)));
+      return { text: e.textContent, lines: tops.size, clipped: e.scrollWidth > e.clientWidth };
+    }));
+    for (const l of lines) {
+      assert.equal(l.lines, 1, `width ${width}: "${l.text}" wraps`);
+      assert.ok(!l.clipped, `width ${width}: "${l.text}" is cut off`);
+    }
+  }
+
+  // The page brings its own (empty) icon, so the browser never asks for /favicon.ico.
+  assert.equal(await page.$eval('link[rel=icon]', (l) => l.getAttribute('href')), 'data:,');
+  assert.ok(!requested.includes('/favicon.ico'), `requests: ${requested}`);
 
   await page.setViewportSize({ width: 1100, height: 460 });
   await page.screenshot({ path: screenshotPath, fullPage: true });

@@ -24,8 +24,11 @@ if (!existsSync(join(here, 'node_modules', 'playwright-core'))) {
   process.exit(SKIP);
 }
 
+// The tests run in this directory: a relative screenshot path means the caller's.
+const env = { ...process.env };
+if (env.SSEGW_DEMO_PNG) env.SSEGW_DEMO_PNG = resolve(env.SSEGW_DEMO_PNG);
 const child = spawn(process.execPath, ['--test', '--test-reporter=tap', resolve(here, file)],
-  { cwd: here, stdio: ['ignore', 'pipe', 'inherit'] });
+  { cwd: here, env, stdio: ['ignore', 'pipe', 'inherit'] });
 let out = '';
 child.stdout.setEncoding('utf8');
 child.stdout.on('data', (d) => { out += d; process.stdout.write(d); });

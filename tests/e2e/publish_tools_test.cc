@@ -2,6 +2,8 @@
 // print, and the events subscribers receive.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <cstdio>
 #include <fstream>
@@ -15,6 +17,7 @@ namespace {
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 using ::testing::MatchesRegex;
+using ::testing::Not;
 
 class PublishToolsTest : public GatewayTest {
  protected:
@@ -73,6 +76,42 @@ TEST_F(PublishToolsTest, SsePublishWithoutAGatewayExitsThree) {
       {SSEGW_PUBLISH_BIN, "--socket", "/nonexistent/gw.sock", "--topic", "a", "--data", "x"});
   EXPECT_EQ(r.exit_code, 3);
   EXPECT_THAT(r.err, HasSubstr("cannot connect to /nonexistent/gw.sock"));
+}
+
+TEST_F(PublishToolsTest, SsePublishSaysWhenAnIdWasAlreadyPublished) {
+  const CommandResult first = Publish({"--topic", "dup", "--id", "order-1", "--data", "x"});
+  EXPECT_EQ(first.exit_code, 0) << first.err;
+  EXPECT_EQ(first.err, "");
+  const CommandResult again = Publish({"--topic", "dup", "--id", "order-1", "--data", "x"});
+  EXPECT_EQ(again.exit_code, 0);  // a retry is safe, so it is a success
+  EXPECT_EQ(again.out, "order-1\n");
+  EXPECT_EQ(again.err, "sse-publish: order-1 (duplicate: already published)\n");
+}
+
+// Connecting to a Unix socket needs write permission on it; root has every permission,
+// so the publisher runs as nobody.
+TEST_F(PublishToolsTest, SsePublishSaysWhichPermissionIsMissing) {
+  if (geteuid() != 0) GTEST_SKIP() << "needs root to run sse-publish as another user";
+  const std::string socket = gateway().socket_path();
+  const std::string directory = socket.substr(0, socket.rfind('/'));
+  ASSERT_EQ(chmod(directory.c_str(), 0755), 0);  // nobody may reach the socket, not write it
+  const CommandResult r =
+      RunCommand({"/usr/bin/setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups",
+                  SSEGW_PUBLISH_BIN, "--socket", socket, "--topic", "a", "--data", "x"});
+  EXPECT_EQ(r.exit_code, 3);
+  EXPECT_THAT(r.err, HasSubstr("cannot connect to " + socket +
+                               ": permission denied: publishing needs write permission on the "
+                               "socket (owner root, group root, mode 0660); run as its owner or "
+                               "a member of group root"));
+  EXPECT_THAT(r.err, Not(HasSubstr("is sse-gateway running")));
+
+  ASSERT_EQ(chmod(directory.c_str(), 0700), 0);
+  const CommandResult hidden =
+      RunCommand({"/usr/bin/setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups",
+                  SSEGW_PUBLISH_BIN, "--socket", socket, "--topic", "a", "--data", "x"});
+  EXPECT_EQ(hidden.exit_code, 3);
+  EXPECT_THAT(hidden.err, HasSubstr("permission denied: this user cannot enter the directory " +
+                                    directory + " (owner root, group root, mode 0700)"));
 }
 
 TEST_F(PublishToolsTest, SsePublishBadUsageExitsTwo) {
@@ -137,6 +176,17 @@ TEST_F(PublishToolsTest, PythonExamplePublishes) {
   ASSERT_TRUE(WaitForEvents(*client_, s, 1));
   EXPECT_EQ(s->events[0].data, "from python");
   EXPECT_EQ(s->events[0].last_event_id, "py-1");
+}
+
+TEST_F(PublishToolsTest, PythonExampleSaysHowToBuildAMissingModule) {
+  const CommandResult r =
+      RunCommand({"/usr/bin/env", "SSEGW_PYTHON_PATH=/nonexistent", "/usr/bin/python3",
+                  SSEGW_PYTHON_EXAMPLE, "--topic", "py", "--data", "x"});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_EQ(r.err,
+            "publish.py: the generated module ssegw/v1/ssegw_pb2.py is not in /nonexistent: "
+            "build it with `cmake --build build --target ssegw_proto_python` (scripts/demo "
+            "does), or point SSEGW_PYTHON_PATH at your build's python/ directory\n");
 }
 
 TEST_F(PublishToolsTest, PythonExampleReportsRejection) {

@@ -15,6 +15,8 @@
 #include <string>
 #include <thread>
 
+#include "common/parse_flags.h"
+
 namespace {
 
 using Clock = std::chrono::steady_clock;
@@ -71,7 +73,7 @@ int main(int argc, char** argv) {
   cli.add_option("--socket", socket_path, "the gateway's publish socket")
       ->type_name("PATH")
       ->capture_default_str();
-  CLI11_PARSE(cli, argc, argv);
+  if (auto code = ssegw::tools::ParseFlags(cli, argc, argv)) return *code;
 
   struct sigaction action {};
   action.sa_handler = OnStopSignal;

@@ -12,13 +12,15 @@
 #include <string>
 
 #include "bench_run.h"
+#include "common/parse_flags.h"
 
 int main(int argc, char** argv) {
   ssebench::BenchOptions options;
   CLI::App app{
       "sse-bench: open connections x streams of Server-Sent Events over TLS HTTP/2, "
       "optionally publish stamped events, and report deliveries/s, latency and loss "
-      "as one JSON line. The server certificate is NOT verified."};
+      "as one JSON line. The server certificate is NOT verified.",
+      "sse-bench"};
   app.add_option("--url", options.url,
                  "subscription URL, https://HOST:PORT/events/<topic>, or http://... for h2c "
                  "(HTTP/2 with prior knowledge) on a cleartext listener; any path when not "
@@ -69,13 +71,6 @@ int main(int argc, char** argv) {
   app.add_option("--gateway-pid", options.gateway_pid,
                  "also report this process's CPU per delivery (read from /proc)");
   app.add_flag("--json-only", options.json_only, "no progress lines on stderr");
-  try {
-    app.parse(argc, argv);
-  } catch (const CLI::CallForHelp& e) {
-    return app.exit(e);
-  } catch (const CLI::ParseError& e) {
-    app.exit(e);
-    return 2;
-  }
+  if (auto code = ssegw::tools::ParseFlags(app, argc, argv)) return *code;
   return ssebench::RunBench(options);
 }

@@ -15,6 +15,7 @@
 #include <string>
 #include <vector>
 
+#include "common/parse_flags.h"
 #include "core/utf8.h"
 #include "ssegw/publisher.h"
 
@@ -34,12 +35,25 @@ struct Flags {
   size_t batch = 256;
 };
 
+// An accepted event whose id the gateway already held was not sent again: say so, since
+// the id alone looks like a fresh publish.
+void ReportDuplicates(const ssegw::PublishOutcome& outcome) {
+  if (outcome.duplicates == 0) return;
+  if (outcome.ids.size() == 1) {
+    std::cerr << "sse-publish: " << outcome.ids.front() << " (duplicate: already published)\n";
+  } else {
+    std::cerr << "sse-publish: " << outcome.duplicates << " of " << outcome.ids.size()
+              << " events (duplicate: already published)\n";
+  }
+}
+
 // Prints what the gateway said about each request; returns the worst exit code.
 int Report(const std::vector<ssegw::PublishOutcome>& outcomes) {
   int code = kAccepted;
   for (const auto& outcome : outcomes) {
     if (outcome.accepted) {
       for (const auto& id : outcome.ids) std::cout << id << '\n';
+      ReportDuplicates(outcome);
       continue;
     }
     if (outcome.status < 0) {
@@ -111,14 +125,12 @@ int main(int argc, char** argv) {
   data->excludes(file, lines);
   file->excludes(lines);
   lines->excludes("--id");
-  try {
-    app.parse(argc, argv);
-    if (data->count() + file->count() + lines->count() == 0) {
-      throw CLI::RequiredError("one of --data, --data-file or --lines");
-    }
-  } catch (const CLI::ParseError& e) {
-    const int code = app.exit(e);
-    return code == 0 ? 0 : kUsage;
+  if (auto code = ssegw::tools::ParseFlags(app, argc, argv, [&] {
+        if (data->count() + file->count() + lines->count() == 0) {
+          throw CLI::RequiredError("one of --data, --data-file or --lines");
+        }
+      })) {
+    return *code;
   }
 
   ssegw::Publisher publisher({.socket_path = flags.socket, .max_attempts = 3});
