@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "app/gateway_environment.h"
+#include "app/service_notify.h"
 #include "core/counters.h"
 #include "core/memory_log.h"
 #include "net/connection_quota.h"
@@ -170,6 +171,7 @@ int RunGateway(const Config& config) {
       return;
     }
     shutting_down = true;
+    service_notify::Stopping();
     LOG_INFO("%s: shutting down (%llu connections, %zu publishers)", strsignal(signal),
              static_cast<unsigned long long>(quota.open()), publish.publisher_count());
     publish.Close();
@@ -190,6 +192,7 @@ int RunGateway(const Config& config) {
   printf("sse-gateway: listening on %s, publish socket %s\n", Listeners(*workers[0]).c_str(),
          publish.path().c_str());
   fflush(stdout);
+  service_notify::Ready();
   LOG_INFO("%u worker threads; publish socket mode %04o; history %llu events / %llu bytes",
            worker_count, config.socket_mode, static_cast<unsigned long long>(config.history_events),
            static_cast<unsigned long long>(config.history_bytes));
