@@ -26,8 +26,8 @@ namespace ssegw::testing {
 inline constexpr std::chrono::seconds kWait{10};
 inline constexpr std::chrono::seconds kLongWait{30};
 
-// True in the AddressSanitizer build, whose quarantine keeps freed memory resident: RSS
-// bounds hold only in the plain build.
+// True in the sanitizer builds (ASan's quarantine keeps freed memory resident, TSan's
+// shadow memory multiplies it): RSS bounds hold only in the plain build.
 #ifdef SSEGW_SANITIZED
 inline constexpr bool kSanitizedBuild = true;
 #else
