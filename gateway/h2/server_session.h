@@ -29,6 +29,9 @@ namespace ssegw::h2 {
 struct SessionOptions {
   uint32_t max_concurrent_streams = 1000;    // SETTINGS_MAX_CONCURRENT_STREAMS
   size_t stream_buffer_bytes = 1024 * 1024;  // slow-consumer limit per stream
+  // A stream ended by the slow-consumer rule whose client has not taken what is queued
+  // within this is reset (HTTP/1.1: the connection is closed) and its queue freed.
+  uint64_t slow_consumer_grace_ms = 10000;
   uint32_t retry_ms = 0;                     // `retry:` at stream start; 0 = none
   uint64_t keepalive_ms = 15000;             // idle comment + PING period
   uint64_t max_stream_age_ms = 0;            // 0 = streams live until the peer leaves
