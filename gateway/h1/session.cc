@@ -98,6 +98,7 @@ class Session final : public h2::HttpSession, public h2::StreamOwner {
   GatewayCounters& counters() override { return env_.counters(); }
   Hub& hub() override { return env_.hub(); }
   uint64_t now_ms() const override { return now_ms_; }
+  void OnSlowConsumer(h2::Stream&) override { slow_stream_ = true; }
 
  private:
   // What stopped the parser: a whole request, or the head of one that has a body.
@@ -145,6 +146,8 @@ class Session final : public h2::HttpSession, public h2::StreamOwner {
   bool PullStream(std::string* out, size_t max_bytes);
   void FinishStream();
   void DetachStream(h2::Stream& stream);
+  // A stream ended by the slow-consumer rule leaves the router (outside any delivery).
+  void UnsubscribeSlowStream();
   size_t buffered_input() const { return in_.size() - in_offset_; }
 
   h2::SessionEnvironment& env_;
@@ -167,6 +170,7 @@ class Session final : public h2::HttpSession, public h2::StreamOwner {
   std::unique_ptr<h2::Stream> stream_;  // the event stream occupying the connection
   bool stream_chunked_ = false;
   bool stream_keep_alive_ = false;
+  bool slow_stream_ = false;                         // the slow-consumer rule ended stream_
   std::vector<std::unique_ptr<h2::Stream>> closed_;  // freed after the current call
   int32_t streams_started_ = 0;
 
@@ -436,6 +440,7 @@ void Session::StartEventStream(const h2::Reply& reply, bool keep_alive, bool htt
 }
 
 bool Session::ProduceOutput(std::string* out, size_t max_bytes) {
+  if (slow_stream_) UnsubscribeSlowStream();
   while (out->size() < max_bytes) {
     if (!pending_.empty()) {
       out->append(pending_);
@@ -475,12 +480,24 @@ void Session::FinishStream() {
 }
 
 void Session::DetachStream(h2::Stream& stream) {
+  slow_stream_ = false;
   if (stream.subscribed()) env_.hub().Unsubscribe(&stream);
   --env_.counters().streams;
 }
 
+void Session::UnsubscribeSlowStream() {
+  slow_stream_ = false;
+  if (stream_ && stream_->subscribed()) env_.hub().Unsubscribe(stream_.get());
+}
+
 bool Session::OnTimer(uint64_t now_ms) {
   now_ms_ = std::max(now_ms_, now_ms);
+  if (slow_stream_) UnsubscribeSlowStream();
+  if (stream_ && stream_->OverstaysSlowConsumerGrace(now_ms_, options_.slow_consumer_grace_ms)) {
+    // HTTP/1.1 cannot end one response early without ending the connection.
+    stream_->Abandon();
+    return false;
+  }
   if (stream_) stream_->OnTimer(now_ms_, options_.keepalive_ms, keepalive_);
   closed_.clear();
   // Idle: no request has completed for a while and nothing is being answered. This

@@ -44,7 +44,9 @@ struct Limits {
 // An HTTP/1.1 server session. Header count and size limits come from `options`
 // (max_header_count, max_header_list_bytes), as for HTTP/2. OnTimer() sends keep-alive
 // comments and applies the age limit to the open event stream, and returns false when
-// the connection has been idle (no response in progress) for idle_timeout_ms.
+// the connection has been idle (no response in progress) for idle_timeout_ms, or when
+// the event stream was ended by the slow-consumer rule and its client has not taken
+// what was queued within options.slow_consumer_grace_ms (its queue is freed first).
 // Shutdown() ends the event stream (terminating chunk) or the response in progress,
 // answers no further request, and finishes.
 std::unique_ptr<h2::HttpSession> NewSession(h2::SessionEnvironment& env,

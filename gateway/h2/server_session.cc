@@ -71,6 +71,7 @@ class ServerSession final : public HttpSession, public StreamOwner {
   GatewayCounters& counters() override { return env_.counters(); }
   Hub& hub() override { return env_.hub(); }
   uint64_t now_ms() const override { return now_ms_; }
+  void OnSlowConsumer(Stream& stream) override { slow_streams_.push_back(stream.id()); }
 
   // nghttp2 callbacks, reached through the trampolines below.
   int OnBeginHeaders(const nghttp2_frame& frame);
@@ -92,6 +93,10 @@ class ServerSession final : public HttpSession, public StreamOwner {
   int RespondEventStream(Stream& stream, const Reply& reply, std::span<const nghttp2_nv> nv);
   uint64_t EndOfLife(int32_t stream_id) const;
   void Detach(Stream& stream);
+  // Streams ended by the slow-consumer rule leave the router (outside any delivery).
+  void UnsubscribeSlowStreams();
+  // Past the slow-consumer grace: RST_STREAM(CANCEL), its queue freed now.
+  void ResetSlowStream(Stream& stream);
   // Keeps the first fatal nghttp2 error; callbacks then fail the whole session.
   int Fail(int error) {
     if (error_ == 0) error_ = error;
@@ -104,6 +109,7 @@ class ServerSession final : public HttpSession, public StreamOwner {
   nghttp2_session* session_ = nullptr;
   std::unordered_map<int32_t, std::unique_ptr<Stream>> streams_;
   std::vector<std::unique_ptr<Stream>> closed_;  // freed after the current call
+  std::vector<int32_t> slow_streams_;            // ended by the slow-consumer rule
   const SharedBytes keepalive_ = EncodeKeepAlive();
 
   std::string* out_ = nullptr;  // set only during ProduceOutput
@@ -227,6 +233,7 @@ bool ServerSession::Receive(std::span<const uint8_t> bytes) {
 }
 
 bool ServerSession::ProduceOutput(std::string* out, size_t max_bytes) {
+  if (!slow_streams_.empty()) UnsubscribeSlowStreams();
   out_ = out;
   out_limit_ = max_bytes;
   bool ok = true;
@@ -262,9 +269,32 @@ bool ServerSession::OnTimer(uint64_t now_ms) {
       owner_.OnOutputPending();
     }
   }
-  for (auto& [id, stream] : streams_) stream->OnTimer(now_ms_, options_.keepalive_ms, keepalive_);
+  if (!slow_streams_.empty()) UnsubscribeSlowStreams();
+  for (auto& [id, stream] : streams_) {
+    if (stream->OverstaysSlowConsumerGrace(now_ms_, options_.slow_consumer_grace_ms)) {
+      ResetSlowStream(*stream);  // closed once the RST_STREAM is sent, not in this loop
+      continue;
+    }
+    stream->OnTimer(now_ms_, options_.keepalive_ms, keepalive_);
+  }
   closed_.clear();
   return alive && error_ == 0;
+}
+
+void ServerSession::UnsubscribeSlowStreams() {
+  for (int32_t id : slow_streams_) {
+    auto it = streams_.find(id);
+    if (it != streams_.end() && it->second->subscribed()) env_.hub().Unsubscribe(it->second.get());
+  }
+  slow_streams_.clear();
+}
+
+void ServerSession::ResetSlowStream(Stream& stream) {
+  stream.Abandon();
+  const int rv =
+      nghttp2_submit_rst_stream(session_, NGHTTP2_FLAG_NONE, stream.id(), NGHTTP2_CANCEL);
+  if (rv != 0 && nghttp2_is_fatal(rv)) Fail(rv);
+  owner_.OnOutputPending();
 }
 
 void ServerSession::Shutdown() {

@@ -67,8 +67,10 @@ class OutputListener {
 // returning false means a fatal protocol error with a GOAWAY queued. OnTimer() sends
 // keep-alive comments on streams idle for a keep-alive period and a PING per period (an
 // unanswered one after a whole period returns false: the peer is gone), and ends streams
-// past max age cleanly, with jitter. Shutdown() sends GOAWAY, takes no new streams and
-// ends every SSE stream after what is queued; Finished() follows once that is written.
+// past max age cleanly, with jitter, and resets (RST_STREAM CANCEL) streams ended by the
+// slow-consumer rule whose client has not taken what was queued within the grace,
+// freeing their queues at once. Shutdown() sends GOAWAY, takes no new streams and ends
+// every SSE stream after what is queued; Finished() follows once that is written.
 std::unique_ptr<HttpSession> NewServerSession(SessionEnvironment& env,
                                               const SessionOptions& options, OutputListener& owner);
 

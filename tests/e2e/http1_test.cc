@@ -250,7 +250,8 @@ TEST_F(Http1Test, MalformedAndSmugglingRequestsGet400AndTheConnectionCloses) {
 }
 
 TEST_F(Http1Test, SlowConsumerStreamEndsWithTheLastChunk) {
-  ASSERT_NO_FATAL_FAILURE(StartGateway({"--stream-buffer", "65536"}));
+  ASSERT_NO_FATAL_FAILURE(
+      StartGateway({"--stream-buffer", "65536", "--slow-consumer-grace", "3600"}));
   auto h1 = ConnectH1();
   ASSERT_TRUE(h1);
   ASSERT_TRUE(h1->Get("/events/slow"));

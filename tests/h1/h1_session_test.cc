@@ -147,6 +147,25 @@ TEST(H1SessionTest, SlowConsumerEndsWithTheLastChunkAfterWhatIsQueued) {
   EXPECT_EQ(h.Output(), kHealthz);
 }
 
+TEST(H1SessionTest, SlowConsumerThatTakesNothingIsClosedAfterTheGrace) {
+  h2::SessionOptions options;
+  options.stream_buffer_bytes = 1024;
+  options.slow_consumer_grace_ms = 2000;
+  options.keepalive_ms = 0;
+  H1Harness h(options);
+  ASSERT_TRUE(h.Send(Get("/events/t")));
+  h.Output();
+  for (int i = 0; i < 10; ++i) h.env().Publish({"t"}, std::string(300, 'x'));
+  EXPECT_EQ(h.env().counters().slow_consumer_closes_total, 1u);
+  // Never drained (no Output() call: the client does not read). It leaves the router at
+  // the next tick at the latest, and the connection goes after the grace.
+  EXPECT_TRUE(h.Tick(1000));
+  EXPECT_EQ(h.env().hub().subscriber_count(), 0u);
+  EXPECT_TRUE(h.Tick(1999));
+  EXPECT_FALSE(h.Tick(1));
+  EXPECT_EQ(h.env().hub().subscriber_count(), 0u);
+}
+
 TEST(H1SessionTest, ShutdownEndsTheStreamAndFinishes) {
   H1Harness h;
   ASSERT_TRUE(h.Send(Get("/events/t")));

@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "core/hub.h"
 #include "core/status.h"
 #include "h2_pair.h"
 
@@ -231,6 +232,93 @@ TEST(ServerSessionTest, SlowConsumerStreamEndsWhileOthersGoOn) {
   EXPECT_EQ(pair.stream(fast).Events().back().data, "after");
   EXPECT_EQ(pair.env().counters().streams, 1u);
   EXPECT_EQ(pair.env().hub().subscriber_count(), 1u);
+}
+
+// References to the retained events on `topic` held outside the history (stream queues).
+size_t QueuedReferences(const Hub& hub, const std::string& topic) {
+  size_t refs = 0;
+  uint64_t cursor = 0;
+  const std::string topics[] = {topic};
+  (void)hub.history().VisitAfter(&cursor, topics, [&](const HistoryEntry& entry) {
+    refs += entry.message.use_count() - 1;
+    return true;
+  });
+  return refs;
+}
+
+TEST(ServerSessionTest, SlowConsumerLeavesTheRouterAtOnceAndIsResetAfterTheGrace) {
+  SessionOptions options;
+  options.stream_buffer_bytes = 2048;
+  options.slow_consumer_grace_ms = 3000;
+  options.keepalive_ms = 0;
+  ClientOptions client;
+  client.initial_window = 1024;
+  client.auto_window_update = false;
+  H2Pair pair(options, client);
+  const int32_t slow = pair.Get("/events/t");
+  const int32_t fast = pair.Get("/events/t");
+  pair.Pump();
+  pair.Stall(slow);
+  const std::string data(90, 'x');
+  for (int i = 0; i < 40 && pair.env().counters().slow_consumer_closes_total == 0; ++i) {
+    pair.env().Publish({"t"}, data, "e" + std::to_string(i));
+    pair.Pump();
+  }
+  ASSERT_EQ(pair.env().counters().slow_consumer_closes_total, 1u);
+  // Out of the router in the same turn, while its queue waits for the client.
+  EXPECT_EQ(pair.env().hub().subscriber_count(), 1u);
+  EXPECT_GT(QueuedReferences(pair.env().hub(), "t"), 0u);
+  EXPECT_EQ(pair.env().counters().streams, 2u);
+
+  // The grace counts from the first tick after the rule acted.
+  EXPECT_TRUE(pair.Tick(1000));
+  EXPECT_TRUE(pair.Tick(2999));
+  pair.Pump();
+  EXPECT_FALSE(pair.stream(slow).reset);
+  EXPECT_TRUE(pair.Tick(1));
+  // Freed at once, before the reset is even sent.
+  EXPECT_EQ(QueuedReferences(pair.env().hub(), "t"), 0u);
+  pair.Pump();
+  EXPECT_TRUE(pair.stream(slow).reset);
+  EXPECT_EQ(pair.stream(slow).error_code, static_cast<uint32_t>(NGHTTP2_CANCEL));
+  EXPECT_FALSE(pair.stream(slow).end_stream);
+  EXPECT_EQ(pair.env().counters().streams, 1u);
+  EXPECT_EQ(pair.server().open_sse_streams(), 1u);
+
+  // The neighbour never noticed.
+  pair.env().Publish({"t"}, "after", "late");
+  pair.Pump();
+  EXPECT_EQ(pair.stream(fast).Events().back().data, "after");
+  EXPECT_FALSE(pair.stream(fast).reset);
+}
+
+TEST(ServerSessionTest, SlowConsumerThatDrainsWithinTheGraceEndsCleanly) {
+  SessionOptions options;
+  options.stream_buffer_bytes = 2048;
+  options.slow_consumer_grace_ms = 3000;
+  options.keepalive_ms = 0;
+  ClientOptions client;
+  client.initial_window = 1024;
+  client.auto_window_update = false;
+  H2Pair pair(options, client);
+  const int32_t slow = pair.Get("/events/t");
+  pair.Pump();
+  pair.Stall(slow);
+  for (int i = 0; i < 40 && pair.env().counters().slow_consumer_closes_total == 0; ++i) {
+    pair.env().Publish({"t"}, std::string(90, 'x'));
+    pair.Pump();
+  }
+  ASSERT_EQ(pair.env().counters().slow_consumer_closes_total, 1u);
+  EXPECT_TRUE(pair.Tick(1000));
+  EXPECT_TRUE(pair.Tick(2000));
+  pair.Unstall(slow);
+  pair.Pump();
+  EXPECT_TRUE(pair.stream(slow).end_stream);
+  EXPECT_FALSE(pair.stream(slow).reset);
+  EXPECT_TRUE(pair.Tick(5000));
+  pair.Pump();
+  EXPECT_FALSE(pair.stream(slow).reset);
+  EXPECT_EQ(pair.env().counters().streams, 0u);
 }
 
 TEST(ServerSessionTest, StreamsEndCleanlyAtMaxAgeWithJitter) {
