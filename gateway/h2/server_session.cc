@@ -9,6 +9,13 @@
 // Streams closed by nghttp2 are unsubscribed at once (so the hub stops delivering) but
 // freed only when the public call that led to the close returns (closed_), never inside
 // a callback stack that may still hold them.
+//
+// How input works: Receive() hands the client's bytes to nghttp2_session_mem_recv, but a
+// FrameScanner finds the frames first, and before each DATA, HEADERS or PRIORITY frame
+// the bytes up to it are handed over and the frame is judged against the session as it
+// then is: the RFC 9113 rules on closed streams (ClosedStreams) and on PRIORITY, which
+// nghttp2 leaves out in the RFC 9218 mode the gateway runs it in. A frame that breaks
+// them ends the session with GOAWAY before nghttp2 sees it.
 #include "h2/server_session.h"
 
 #include <nghttp2/nghttp2.h>
@@ -23,6 +30,8 @@
 #include <vector>
 
 #include "core/sse_encoder.h"
+#include "h2/closed_streams.h"
+#include "h2/frame_scanner.h"
 #include "h2/nghttp2_adapter.h"
 #include "h2/routes.h"
 #include "h2/stream.h"
@@ -79,6 +88,7 @@ class ServerSession final : public HttpSession, public StreamOwner {
   int OnFrameRecv(const nghttp2_frame& frame);
   int OnFrameSend(const nghttp2_frame& frame);
   int OnStreamClose(int32_t stream_id);
+  int OnInvalidFrameRecv(const nghttp2_frame& frame);
   int OnSendData(const nghttp2_frame& frame, const uint8_t* frame_header, size_t length,
                  nghttp2_data_source* source);
 
@@ -89,6 +99,12 @@ class ServerSession final : public HttpSession, public StreamOwner {
   Stream* StreamOf(int32_t stream_id) const {
     return static_cast<Stream*>(nghttp2_session_get_stream_user_data(session_, stream_id));
   }
+  // Hands bytes to nghttp2. false: fatal, with a GOAWAY queued.
+  bool Feed(std::span<const uint8_t> bytes);
+  // The GOAWAY error code `frame` draws under the rules nghttp2 leaves to us, or 0.
+  uint32_t Violation(const FrameHeader& frame) const;
+  // Ends the session: GOAWAY with `error_code`, nothing more read.
+  void Terminate(uint32_t error_code);
   int Respond(Stream& stream);
   int RespondEventStream(Stream& stream, const Reply& reply, std::span<const nghttp2_nv> nv);
   uint64_t EndOfLife(int32_t stream_id) const;
@@ -110,6 +126,9 @@ class ServerSession final : public HttpSession, public StreamOwner {
   std::unordered_map<int32_t, std::unique_ptr<Stream>> streams_;
   std::vector<std::unique_ptr<Stream>> closed_;  // freed after the current call
   std::vector<int32_t> slow_streams_;            // ended by the slow-consumer rule
+  FrameScanner scanner_;
+  ClosedStreams closed_streams_;
+  int32_t peer_reset_stream_ = 0;  // the stream the client's RST_STREAM is closing
   const SharedBytes keepalive_ = EncodeKeepAlive();
 
   std::string* out_ = nullptr;  // set only during ProduceOutput
@@ -151,6 +170,9 @@ const nghttp2_session_callbacks* ServerSession::Callbacks() {
       nghttp2_session_callbacks_set_on_stream_close_callback(
           callbacks, [](nghttp2_session*, int32_t stream_id, uint32_t /*error_code*/,
                         void* user_data) { return From(user_data)->OnStreamClose(stream_id); });
+      nghttp2_session_callbacks_set_on_invalid_frame_recv_callback(
+          callbacks, [](nghttp2_session*, const nghttp2_frame* frame, int /*lib_error_code*/,
+                        void* user_data) { return From(user_data)->OnInvalidFrameRecv(*frame); });
       nghttp2_session_callbacks_set_send_data_callback(
           callbacks, [](nghttp2_session*, nghttp2_frame* frame, const uint8_t* frame_header,
                         size_t length, nghttp2_data_source* source, void* user_data) {
@@ -169,7 +191,8 @@ ServerSession::ServerSession(SessionEnvironment& env, const SessionOptions& opti
   nghttp2_option* option = nullptr;
   nghttp2_option_new(&option);
   // Closed streams are kept only for the priority tree, which SSE does not use; with
-  // thousands of streams per connection that memory is better not spent.
+  // thousands of streams per connection that memory is better not spent. (RFC 9218 mode
+  // drops them anyway; ClosedStreams keeps what the RFC 9113 rules need.)
   nghttp2_option_set_no_closed_streams(option, 1);
   const int rv = nghttp2_session_server_new2(&session_, Callbacks(), this, option);
   nghttp2_option_del(option);
@@ -215,21 +238,81 @@ void ServerSession::Start(uint64_t now_ms) {
 
 bool ServerSession::Receive(std::span<const uint8_t> bytes) {
   if (error_ != 0) return false;
-  const int64_t rv = adapter::MemRecv(session_, bytes);
   bool ok = true;
-  if (rv < 0) {
-    Fail(static_cast<int>(rv));
-    // A bad preface or a failed callback: queue GOAWAY so the peer learns why.
-    nghttp2_session_terminate_session(session_, rv == NGHTTP2_ERR_CALLBACK_FAILURE
-                                                    ? NGHTTP2_INTERNAL_ERROR
-                                                    : NGHTTP2_PROTOCOL_ERROR);
-    ok = false;
+  size_t fed = 0;
+  size_t pos = 0;
+  FrameHeader frame;
+  size_t start = 0;
+  while (ok && scanner_.Next(bytes, &pos, &frame, &start)) {
+    if (frame.type != NGHTTP2_DATA && frame.type != NGHTTP2_HEADERS &&
+        frame.type != NGHTTP2_PRIORITY) {
+      continue;
+    }
+    // Judged against the session as it is just before this frame.
+    start = std::max(start, fed);
+    ok = Feed(bytes.subspan(fed, start - fed));
+    fed = start;
+    if (!ok) break;
+    if (const uint32_t error_code = Violation(frame); error_code != 0) {
+      Terminate(error_code);
+      ok = false;
+    }
   }
+  if (ok) ok = Feed(bytes.subspan(fed));
   // Frames nghttp2 answers by itself (SETTINGS and PING acks, WINDOW_UPDATE, GOAWAY on a
   // protocol error) go out without passing through our callbacks.
   if (nghttp2_session_want_write(session_)) owner_.OnOutputPending();
   closed_.clear();
   return ok;
+}
+
+bool ServerSession::Feed(std::span<const uint8_t> bytes) {
+  if (bytes.empty()) return true;
+  const int64_t rv = adapter::MemRecv(session_, bytes);
+  if (rv >= 0) return true;
+  Fail(static_cast<int>(rv));
+  // A bad preface or a failed callback: queue GOAWAY so the peer learns why.
+  switch (rv) {
+    case NGHTTP2_ERR_CALLBACK_FAILURE:
+      Terminate(NGHTTP2_INTERNAL_ERROR);
+      break;
+    default:
+      Terminate(NGHTTP2_PROTOCOL_ERROR);
+      break;
+  }
+  return false;
+}
+
+uint32_t ServerSession::Violation(const FrameHeader& frame) const {
+  // Once nghttp2 has ended the session (or the client's GOAWAY left nothing to do), what
+  // arrives no longer matters.
+  if (nghttp2_session_want_read(session_) == 0) return 0;
+  if (frame.type == NGHTTP2_PRIORITY) {
+    // RFC 9113 §6.3 and §5.3.1; a stream error may be treated as a connection error.
+    // (FrameScanner gives the dependency of 5-byte frames only; nghttp2 rejects others.)
+    const bool on_itself = frame.dependency == frame.stream_id;
+    return frame.stream_id == 0 || on_itself ? NGHTTP2_PROTOCOL_ERROR : 0;
+  }
+  // DATA or HEADERS: nghttp2 judges stream 0, server ids and every stream it has open.
+  if (frame.stream_id % 2 == 0 || nghttp2_session_find_stream(session_, frame.stream_id)) {
+    return 0;
+  }
+  switch (closed_streams_.Judge(frame.stream_id, frame.type == NGHTTP2_HEADERS)) {
+    case ClosedStreams::Verdict::kIgnore:
+      return 0;
+    case ClosedStreams::Verdict::kStreamClosed:
+      return NGHTTP2_STREAM_CLOSED;
+    case ClosedStreams::Verdict::kProtocolError:
+      return NGHTTP2_PROTOCOL_ERROR;
+  }
+  return 0;
+}
+
+void ServerSession::Terminate(uint32_t error_code) {
+  if (error_ == 0) error_ = NGHTTP2_ERR_PROTO;
+  // Only the first call queues a GOAWAY; later ones do nothing.
+  const int rv = nghttp2_session_terminate_session(session_, error_code);
+  if (rv != 0 && nghttp2_is_fatal(rv)) Fail(rv);
 }
 
 bool ServerSession::ProduceOutput(std::string* out, size_t max_bytes) {
@@ -331,6 +414,7 @@ int ServerSession::OnBeginHeaders(const nghttp2_frame& frame) {
   const int rv = nghttp2_session_set_stream_user_data(session_, frame.hd.stream_id, stream.get());
   if (rv != 0) return Fail(rv);
   streams_[frame.hd.stream_id] = std::move(stream);
+  closed_streams_.Opened(frame.hd.stream_id);
   return 0;
 }
 
@@ -373,12 +457,24 @@ int ServerSession::OnFrameRecv(const nghttp2_frame& frame) {
         if (Stream* stream = StreamOf(frame.hd.stream_id)) return Respond(*stream);
       }
       return 0;
+    case NGHTTP2_RST_STREAM:
+      // nghttp2 closes the stream right after this callback (see OnStreamClose).
+      peer_reset_stream_ = frame.hd.stream_id;
+      return 0;
     case NGHTTP2_PING:
       if (frame.hd.flags & NGHTTP2_FLAG_ACK) ping_outstanding_ = false;
       return 0;
     default:
       return 0;
   }
+}
+
+int ServerSession::OnInvalidFrameRecv(const nghttp2_frame& frame) {
+  if (destroying_) return 0;
+  // nghttp2 reset (or refused) this stream, or is ending the session: frames the client
+  // already sent on it must be ignored, not judged.
+  if (frame.hd.stream_id != 0) closed_streams_.ResetByServer(frame.hd.stream_id);
+  return 0;
 }
 
 int ServerSession::Respond(Stream& stream) {
@@ -447,6 +543,10 @@ int ServerSession::OnFrameSend(const nghttp2_frame& frame) {
 
 int ServerSession::OnStreamClose(int32_t stream_id) {
   if (destroying_) return 0;
+  // Closed by us while the client could still send on it: what it sent is ignored.
+  const bool client_done = nghttp2_session_get_stream_remote_close(session_, stream_id) == 1 ||
+                           peer_reset_stream_ == stream_id;
+  if (!client_done) closed_streams_.ResetByServer(stream_id);
   auto it = streams_.find(stream_id);
   if (it == streams_.end()) return 0;
   Detach(*it->second);
