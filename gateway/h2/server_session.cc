@@ -105,6 +105,8 @@ class ServerSession final : public HttpSession, public StreamOwner {
   uint32_t Violation(const FrameHeader& frame) const;
   // Ends the session: GOAWAY with `error_code`, nothing more read.
   void Terminate(uint32_t error_code);
+  // The client sent GOAWAY and no stream is left: say goodbye so the connection closes.
+  void FinishAfterPeerGoaway();
   int Respond(Stream& stream);
   int RespondEventStream(Stream& stream, const Reply& reply, std::span<const nghttp2_nv> nv);
   uint64_t EndOfLife(int32_t stream_id) const;
@@ -129,6 +131,7 @@ class ServerSession final : public HttpSession, public StreamOwner {
   FrameScanner scanner_;
   ClosedStreams closed_streams_;
   int32_t peer_reset_stream_ = 0;  // the stream the client's RST_STREAM is closing
+  bool peer_goaway_ = false;
   const SharedBytes keepalive_ = EncodeKeepAlive();
 
   std::string* out_ = nullptr;  // set only during ProduceOutput
@@ -260,8 +263,10 @@ bool ServerSession::Receive(std::span<const uint8_t> bytes) {
   }
   if (ok) ok = Feed(bytes.subspan(fed));
   // Frames nghttp2 answers by itself (SETTINGS and PING acks, WINDOW_UPDATE, GOAWAY on a
-  // protocol error) go out without passing through our callbacks.
-  if (nghttp2_session_want_write(session_)) owner_.OnOutputPending();
+  // protocol error) go out without passing through our callbacks; and a session that
+  // has finished (the client's GOAWAY with no stream left) must be closed now, not when
+  // some later output happens to be written.
+  if (nghttp2_session_want_write(session_) || Finished()) owner_.OnOutputPending();
   closed_.clear();
   return ok;
 }
@@ -271,8 +276,12 @@ bool ServerSession::Feed(std::span<const uint8_t> bytes) {
   const int64_t rv = adapter::MemRecv(session_, bytes);
   if (rv >= 0) return true;
   Fail(static_cast<int>(rv));
-  // A bad preface or a failed callback: queue GOAWAY so the peer learns why.
+  // A bad preface, a flood of frames to acknowledge or a failed callback: queue GOAWAY
+  // so the peer learns why.
   switch (rv) {
+    case NGHTTP2_ERR_FLOODED:
+      Terminate(NGHTTP2_ENHANCE_YOUR_CALM);
+      break;
     case NGHTTP2_ERR_CALLBACK_FAILURE:
       Terminate(NGHTTP2_INTERNAL_ERROR);
       break;
@@ -380,6 +389,19 @@ void ServerSession::ResetSlowStream(Stream& stream) {
   owner_.OnOutputPending();
 }
 
+void ServerSession::FinishAfterPeerGoaway() {
+  // Our own GOAWAY tells the client which requests were processed (RFC 9113 §6.8) and,
+  // being output, keeps nghttp2 answering PING and SETTINGS that came with the client's
+  // GOAWAY; once it is written the session has finished and the connection closes.
+  if (shutting_down_) return;
+  shutting_down_ = true;
+  const int rv = nghttp2_submit_goaway(session_, NGHTTP2_FLAG_NONE,
+                                       nghttp2_session_get_last_proc_stream_id(session_),
+                                       NGHTTP2_NO_ERROR, nullptr, 0);
+  if (rv != 0 && nghttp2_is_fatal(rv)) Fail(rv);
+  owner_.OnOutputPending();
+}
+
 void ServerSession::Shutdown() {
   if (shutting_down_) return;
   shutting_down_ = true;
@@ -460,6 +482,10 @@ int ServerSession::OnFrameRecv(const nghttp2_frame& frame) {
     case NGHTTP2_RST_STREAM:
       // nghttp2 closes the stream right after this callback (see OnStreamClose).
       peer_reset_stream_ = frame.hd.stream_id;
+      return 0;
+    case NGHTTP2_GOAWAY:
+      peer_goaway_ = true;
+      if (streams_.empty()) FinishAfterPeerGoaway();
       return 0;
     case NGHTTP2_PING:
       if (frame.hd.flags & NGHTTP2_FLAG_ACK) ping_outstanding_ = false;
@@ -552,6 +578,7 @@ int ServerSession::OnStreamClose(int32_t stream_id) {
   Detach(*it->second);
   closed_.push_back(std::move(it->second));
   streams_.erase(it);
+  if (peer_goaway_ && streams_.empty()) FinishAfterPeerGoaway();
   return 0;
 }
 

@@ -1,6 +1,7 @@
 // RFC 9113 rules that a well-behaved client library never exercises, through the server
 // session with hand-made frames (RawPeer): frames on closed streams (§5.1), PRIORITY on
-// itself or on stream 0 (§5.3.1, §6.3). Every case runs with the bytes in one piece and byte by
+// itself or on stream 0 (§5.3.1, §6.3), the client's GOAWAY (§6.8), PING and SETTINGS
+// floods. Every case runs with the bytes in one piece and byte by
 // byte, so the rules also hold when frames are split across reads.
 #include <gtest/gtest.h>
 #include <nghttp2/nghttp2.h>
@@ -131,6 +132,76 @@ TEST_P(ConformanceTest, OrdinaryPriorityFramesAreAccepted) {
   // On an idle stream, then a request on a lower id (h2spec 6.3), and on a closed one.
   ExpectIgnored(PriorityFrame(3, 0, 255), 1);
   ExpectIgnored(PriorityFrame(1, 3, 16), 5);
+}
+
+TEST(ClientGoawayTest, GoawayThenPingIsAnsweredAndTheSessionFinishes) {
+  // In one write, as a client sends them. (Arriving later, they would find the session
+  // finished and its connection closed: GoawayAloneFinishesTheSessionAtOnce.)
+  RawPeer peer(ConformanceTest::Options());
+  peer.Handshake();
+  ASSERT_TRUE(peer.Send(GoawayFrame(0, NGHTTP2_NO_ERROR) + PingFrame(42) +
+                        SettingsFrame({{NGHTTP2_SETTINGS_INITIAL_WINDOW_SIZE, 1000}})));
+  peer.Drain();
+  const ParsedFrame* ack = peer.reader().Find(kPing);
+  ASSERT_NE(ack, nullptr) << "PING not answered";
+  EXPECT_EQ(ack->flags, kAck);
+  EXPECT_EQ(ack->payload, PingFrame(42).substr(9));
+  EXPECT_EQ(peer.reader().Count(kSettings, kAck), 2u);  // the handshake's and this one
+  const ParsedFrame* goaway = peer.goaway();
+  ASSERT_NE(goaway, nullptr);
+  EXPECT_EQ(goaway->error_code(), static_cast<uint32_t>(NGHTTP2_NO_ERROR));
+  EXPECT_TRUE(peer.server().Finished());
+  EXPECT_GT(peer.output_pending, 0u);
+}
+
+TEST_P(ConformanceTest, GoawayAloneFinishesTheSessionAtOnce) {
+  const size_t pending = peer_.output_pending;
+  ASSERT_TRUE(peer_.Send(GoawayFrame(0, NGHTTP2_NO_ERROR)));
+  // The owner is told at once, so the connection flushes and closes in this turn.
+  EXPECT_GT(peer_.output_pending, pending);
+  peer_.Drain();
+  EXPECT_TRUE(peer_.server().Finished());
+}
+
+TEST_P(ConformanceTest, AfterGoawayOpenStreamsGoOnUntilTheLastCloses) {
+  ASSERT_TRUE(peer_.Send(HeadersFrame(1, Get("/events/t"), true)));
+  peer_.Drain();
+  ASSERT_NE(peer_.reader().Find(kHeaders, 1), nullptr);
+  ASSERT_TRUE(peer_.Send(GoawayFrame(0, NGHTTP2_NO_ERROR) + PingFrame(7)));
+  peer_.Drain();
+  EXPECT_NE(peer_.reader().Find(kPing), nullptr) << "PING not answered";
+  EXPECT_EQ(peer_.goaway(), nullptr);
+  EXPECT_FALSE(peer_.server().Finished());
+  peer_.env().Publish({"t"}, "still served");
+  peer_.Drain();
+  EXPECT_NE(peer_.reader().Find(kData, 1), nullptr);
+  ASSERT_TRUE(peer_.Send(RstStreamFrame(1, NGHTTP2_CANCEL)));
+  peer_.Drain();
+  ASSERT_NE(peer_.goaway(), nullptr);
+  EXPECT_EQ(peer_.goaway()->last_stream_id(), 1);
+  EXPECT_TRUE(peer_.server().Finished());
+}
+
+TEST_P(ConformanceTest, AHundredPingsInOneWriteAreAllAnswered) {
+  std::string pings;
+  for (uint64_t i = 0; i < 100; ++i) pings += PingFrame(i);
+  ASSERT_TRUE(peer_.Send(pings));
+  peer_.Drain();
+  EXPECT_EQ(peer_.reader().Count(kPing, kAck), 100u);
+  EXPECT_EQ(peer_.goaway(), nullptr);
+  EXPECT_FALSE(peer_.server().Finished());
+}
+
+TEST_P(ConformanceTest, PingFloodIsEnhanceYourCalm) {
+  std::string pings;
+  for (uint64_t i = 0; i < 5000; ++i) pings += PingFrame(i);
+  ExpectConnectionError(pings, NGHTTP2_ENHANCE_YOUR_CALM);
+}
+
+TEST_P(ConformanceTest, SettingsFloodIsEnhanceYourCalm) {
+  std::string settings;
+  for (int i = 0; i < 5000; ++i) settings += SettingsFrame();
+  ExpectConnectionError(settings, NGHTTP2_ENHANCE_YOUR_CALM);
 }
 
 }  // namespace
