@@ -401,12 +401,7 @@ void Session::RespondToRequestWithBody() {
   // The body is never read, so the connection cannot carry another request: whatever
   // the answer, it is the last one. A route that refuses the request anyway (404, 405)
   // says why; one that would serve it refuses the body.
-  h2::Reply reply = h2::RouteRequest(request_.head, options_, env_);
-  if (reply.status < 400 || reply.kind == h2::Reply::Kind::kEventStream) {
-    reply = TextReply(400, "request body not allowed");
-  }
-  reply.head_only = request_.head.method == "HEAD";
-  RespondFixed(reply, false);
+  RespondFixed(h2::RouteRequestWithBody(request_.head, options_, env_), false);
 }
 
 void Session::RespondFixed(const h2::Reply& reply, bool keep_alive) {

@@ -16,6 +16,10 @@
 // then is: the RFC 9113 rules on closed streams (ClosedStreams) and on PRIORITY, which
 // nghttp2 leaves out in the RFC 9218 mode the gateway runs it in. A frame that breaks
 // them ends the session with GOAWAY before nghttp2 sees it.
+//
+// A request without END_STREAM on its HEADERS may have a body, which no route takes: a
+// route that would serve it waits (awaiting_body_) until the first DATA byte (400) or
+// the end of the request (served as usual).
 #include "h2/server_session.h"
 
 #include <nghttp2/nghttp2.h>
@@ -26,6 +30,7 @@
 #include <new>
 #include <string_view>
 #include <unordered_map>
+#include <unordered_set>
 #include <utility>
 #include <vector>
 
@@ -107,7 +112,9 @@ class ServerSession final : public HttpSession, public StreamOwner {
   void Terminate(uint32_t error_code);
   // The client sent GOAWAY and no stream is left: say goodbye so the connection closes.
   void FinishAfterPeerGoaway();
+  int OnRequest(Stream& stream, bool end_stream);
   int Respond(Stream& stream);
+  int Respond(Stream& stream, const Reply& reply);
   int RespondEventStream(Stream& stream, const Reply& reply, std::span<const nghttp2_nv> nv);
   uint64_t EndOfLife(int32_t stream_id) const;
   void Detach(Stream& stream);
@@ -128,6 +135,7 @@ class ServerSession final : public HttpSession, public StreamOwner {
   std::unordered_map<int32_t, std::unique_ptr<Stream>> streams_;
   std::vector<std::unique_ptr<Stream>> closed_;  // freed after the current call
   std::vector<int32_t> slow_streams_;            // ended by the slow-consumer rule
+  std::unordered_set<int32_t> awaiting_body_;    // requests that may still send a body
   FrameScanner scanner_;
   ClosedStreams closed_streams_;
   int32_t peer_reset_stream_ = 0;  // the stream the client's RST_STREAM is closing
@@ -473,12 +481,32 @@ int ServerSession::OnHeader(const nghttp2_frame& frame, std::string_view name,
 int ServerSession::OnFrameRecv(const nghttp2_frame& frame) {
   if (destroying_) return 0;
   switch (frame.hd.type) {
-    case NGHTTP2_HEADERS:
+    case NGHTTP2_HEADERS: {
       // Called once the whole header block (with any CONTINUATION) is in.
-      if (frame.headers.cat == NGHTTP2_HCAT_REQUEST) {
-        if (Stream* stream = StreamOf(frame.hd.stream_id)) return Respond(*stream);
+      Stream* stream = StreamOf(frame.hd.stream_id);
+      if (stream == nullptr) return 0;
+      const bool end_stream = (frame.hd.flags & NGHTTP2_FLAG_END_STREAM) != 0;
+      if (frame.headers.cat == NGHTTP2_HCAT_REQUEST) return OnRequest(*stream, end_stream);
+      // Trailers that end a request without a body.
+      if (end_stream && awaiting_body_.erase(frame.hd.stream_id) > 0) return Respond(*stream);
+      return 0;
+    }
+    case NGHTTP2_DATA: {
+      if (!awaiting_body_.contains(frame.hd.stream_id)) return 0;
+      Stream* stream = StreamOf(frame.hd.stream_id);
+      if (stream == nullptr) return 0;
+      const bool end_stream = (frame.hd.flags & NGHTTP2_FLAG_END_STREAM) != 0;
+      // padlen counts the Pad Length field too, so this is the body bytes of the frame.
+      if (frame.hd.length > frame.data.padlen) {
+        awaiting_body_.erase(frame.hd.stream_id);
+        return Respond(*stream, RouteRequestWithBody(stream->request(), options_, env_));
+      }
+      if (end_stream) {
+        awaiting_body_.erase(frame.hd.stream_id);
+        return Respond(*stream);
       }
       return 0;
+    }
     case NGHTTP2_RST_STREAM:
       // nghttp2 closes the stream right after this callback (see OnStreamClose).
       peer_reset_stream_ = frame.hd.stream_id;
@@ -495,6 +523,16 @@ int ServerSession::OnFrameRecv(const nghttp2_frame& frame) {
   }
 }
 
+int ServerSession::OnRequest(Stream& stream, bool end_stream) {
+  if (end_stream) return Respond(stream);
+  // A body may follow. A request its route refuses anyway is answered now; one it would
+  // serve waits to learn whether a body comes, since no route takes one.
+  const Reply reply = RouteRequest(stream.request(), options_, env_);
+  if (reply.kind == Reply::Kind::kFixed && reply.status >= 400) return Respond(stream, reply);
+  awaiting_body_.insert(stream.id());
+  return 0;
+}
+
 int ServerSession::OnInvalidFrameRecv(const nghttp2_frame& frame) {
   if (destroying_) return 0;
   // nghttp2 reset (or refused) this stream, or is ending the session: frames the client
@@ -505,7 +543,11 @@ int ServerSession::OnInvalidFrameRecv(const nghttp2_frame& frame) {
 
 int ServerSession::Respond(Stream& stream) {
   if (stream.responded()) return 0;
-  const Reply reply = RouteRequest(stream.request(), options_, env_);
+  return Respond(stream, RouteRequest(stream.request(), options_, env_));
+}
+
+int ServerSession::Respond(Stream& stream, const Reply& reply) {
+  if (stream.responded()) return 0;
   const std::string status = std::to_string(reply.status);
   std::vector<nghttp2_nv> nv;
   nv.reserve(reply.headers.size() + 1);
@@ -573,6 +615,7 @@ int ServerSession::OnStreamClose(int32_t stream_id) {
   const bool client_done = nghttp2_session_get_stream_remote_close(session_, stream_id) == 1 ||
                            peer_reset_stream_ == stream_id;
   if (!client_done) closed_streams_.ResetByServer(stream_id);
+  awaiting_body_.erase(stream_id);
   auto it = streams_.find(stream_id);
   if (it == streams_.end()) return 0;
   Detach(*it->second);

@@ -1,7 +1,7 @@
 // RFC 9113 rules that a well-behaved client library never exercises, through the server
 // session with hand-made frames (RawPeer): frames on closed streams (§5.1), PRIORITY on
 // itself or on stream 0 (§5.3.1, §6.3), the client's GOAWAY (§6.8), PING and SETTINGS
-// floods. Every case runs with the bytes in one piece and byte by
+// floods, and request bodies. Every case runs with the bytes in one piece and byte by
 // byte, so the rules also hold when frames are split across reads.
 #include <gtest/gtest.h>
 #include <nghttp2/nghttp2.h>
@@ -202,6 +202,28 @@ TEST_P(ConformanceTest, SettingsFloodIsEnhanceYourCalm) {
   std::string settings;
   for (int i = 0; i < 5000; ++i) settings += SettingsFrame();
   ExpectConnectionError(settings, NGHTTP2_ENHANCE_YOUR_CALM);
+}
+
+TEST_P(ConformanceTest, EventsRequestWithABodyIs400AndNoStream) {
+  ASSERT_TRUE(peer_.Send(HeadersFrame(1, Get("/events/t"), false) + DataFrame(1, "x", true)));
+  peer_.Drain();
+  const ParsedFrame* headers = peer_.reader().Find(kHeaders, 1);
+  ASSERT_NE(headers, nullptr);
+  EXPECT_EQ(peer_.env().counters().streams, 0u);
+  EXPECT_EQ(peer_.env().hub().subscriber_count(), 0u);
+  EXPECT_EQ(peer_.server().open_sse_streams(), 0u);
+  EXPECT_EQ(peer_.goaway(), nullptr);
+}
+
+TEST_P(ConformanceTest, EventsRequestEndedByAnEmptyDataFrameIsServed) {
+  ASSERT_TRUE(peer_.Send(HeadersFrame(1, Get("/events/t"), false)));
+  peer_.Drain();
+  EXPECT_EQ(peer_.reader().Find(kHeaders, 1), nullptr);  // not yet: a body may follow
+  ASSERT_TRUE(peer_.Send(DataFrame(1, "", true)));
+  peer_.Drain();
+  EXPECT_NE(peer_.reader().Find(kHeaders, 1), nullptr);
+  EXPECT_EQ(peer_.env().counters().streams, 1u);
+  EXPECT_EQ(peer_.env().hub().subscriber_count(), 1u);
 }
 
 }  // namespace
