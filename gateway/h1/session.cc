@@ -69,6 +69,8 @@ std::string_view TextFor(int status) {
       return "request line too long";
     case 431:
       return "request header fields too large";
+    case 505:
+      return "HTTP version not supported";
     default:
       return "bad request";
   }
@@ -343,6 +345,9 @@ int Session::OnHeadersComplete() {
   if (r.in_value || !r.field.empty()) {
     if (const int rv = FinishHeader(); rv != 0) return rv;
   }
+  // RFC 9110 §15.6.6: a request line of another version (HTTP/2.0 sent as text, say) is
+  // not ours to guess at.
+  if (parser_.http_major != 1 || parser_.http_minor > 1) return Reject(505);
   r.head.method = http_method_str(static_cast<http_method>(parser_.method));
   r.http10 = parser_.http_major == 1 && parser_.http_minor == 0;
   r.keep_alive = http_should_keep_alive(&parser_) != 0;

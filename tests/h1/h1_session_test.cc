@@ -278,7 +278,10 @@ INSTANTIATE_TEST_SUITE_P(
                    "GET /healthz HTTP/1.1\r\nHost: t\r\nX: " + std::string(20000, 'y') + "\r\n\r\n",
                    431},
         BadRequest{"Connect", "CONNECT example.com:443 HTTP/1.1\r\nHost: example.com\r\n\r\n",
-                   404}),
+                   404},
+        BadRequest{"Http20", "GET /healthz HTTP/2.0\r\nHost: t\r\n\r\n", 505},
+        BadRequest{"Http12", "GET /events/t HTTP/1.2\r\nHost: t\r\n\r\n", 505},
+        BadRequest{"Http30NoHost", "GET /healthz HTTP/3.0\r\n\r\n", 505}),
     [](const ::testing::TestParamInfo<BadRequest>& param) { return param.param.name; });
 
 TEST(H1SessionTest, AbsoluteFormTargetIsRouted) {
