@@ -128,6 +128,36 @@ std::string HeaderEncoder::Request(std::string_view method, std::string_view pat
   return Encode(all);
 }
 
+HeaderDecoder::HeaderDecoder() {
+  if (nghttp2_hd_inflate_new(&inflater_) != 0) throw std::bad_alloc();
+}
+
+HeaderDecoder::~HeaderDecoder() {
+  nghttp2_hd_inflate_del(inflater_);
+}
+
+HeaderPairs HeaderDecoder::Decode(std::string_view block) {
+  HeaderPairs headers;
+  auto in = reinterpret_cast<const uint8_t*>(block.data());
+  size_t left = block.size();
+  while (true) {
+    nghttp2_nv nv;
+    int flags = 0;
+    const ssize_t n = nghttp2_hd_inflate_hd2(inflater_, &nv, &flags, in, left, /*in_final=*/1);
+    if (n < 0) throw std::runtime_error(nghttp2_strerror(static_cast<int>(n)));
+    in += n;
+    left -= static_cast<size_t>(n);
+    if (flags & NGHTTP2_HD_INFLATE_EMIT) {
+      headers.emplace_back(std::string(reinterpret_cast<const char*>(nv.name), nv.namelen),
+                           std::string(reinterpret_cast<const char*>(nv.value), nv.valuelen));
+    }
+    if (flags & NGHTTP2_HD_INFLATE_FINAL) break;
+    if ((flags & NGHTTP2_HD_INFLATE_EMIT) == 0 && left == 0) break;
+  }
+  nghttp2_hd_inflate_end_headers(inflater_);
+  return headers;
+}
+
 uint32_t ParsedFrame::error_code() const {
   if (type == kRstStream && payload.size() >= 4) return Get32(payload);
   if (type == kGoaway && payload.size() >= 8) return Get32(std::string_view(payload).substr(4));

@@ -3,8 +3,9 @@
 // splits a server's output back into frames.
 //
 // Builders return the exact bytes of one frame. Header blocks are HPACK-encoded by
-// nghttp2's deflater (HeaderEncoder, one per connection, since HPACK state is per
-// connection). FrameReader takes the server's bytes in any pieces (no preface: servers
+// nghttp2's deflater and decoded by its inflater (HeaderEncoder, HeaderDecoder: one of
+// each per connection, since HPACK state is per connection; decode every header block
+// in the order received). FrameReader takes the server's bytes in any pieces (no preface: servers
 // send none) and keeps every complete frame. Pure; single-threaded.
 #pragma once
 
@@ -15,6 +16,7 @@
 #include <vector>
 
 struct nghttp2_hd_deflater;
+struct nghttp2_hd_inflater;
 
 namespace ssegw::testing {
 
@@ -64,6 +66,20 @@ class HeaderEncoder {
 
  private:
   nghttp2_hd_deflater* deflater_ = nullptr;
+};
+
+class HeaderDecoder {
+ public:
+  HeaderDecoder();
+  ~HeaderDecoder();
+  HeaderDecoder(const HeaderDecoder&) = delete;
+  HeaderDecoder& operator=(const HeaderDecoder&) = delete;
+
+  // One whole header block (a HEADERS frame's payload without padding or priority).
+  HeaderPairs Decode(std::string_view block);
+
+ private:
+  nghttp2_hd_inflater* inflater_ = nullptr;
 };
 
 struct ParsedFrame {
