@@ -199,6 +199,7 @@ int H2Pair::OnFrameRecv(nghttp2_session*, const nghttp2_frame* frame, void* user
     case NGHTTP2_GOAWAY:
       pair->goaway_received = true;
       pair->goaway_last_stream_id = frame->goaway.last_stream_id;
+      pair->goaway_error_code = frame->goaway.error_code;
       break;
     default:
       break;

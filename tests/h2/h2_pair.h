@@ -106,6 +106,7 @@ class H2Pair final : public OutputListener {
   bool server_ok = true;  // false once Receive or ProduceOutput returned false
   bool goaway_received = false;
   int32_t goaway_last_stream_id = -1;
+  uint32_t goaway_error_code = 0;
   size_t ping_acks_sent = 0;
   size_t output_pending = 0;  // OnOutputPending calls
 
