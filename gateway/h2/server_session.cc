@@ -110,6 +110,8 @@ class ServerSession final : public HttpSession, public StreamOwner {
   uint32_t Violation(const FrameHeader& frame) const;
   // Ends the session: GOAWAY with `error_code`, nothing more read.
   void Terminate(uint32_t error_code);
+  // GOAWAY(NO_ERROR) naming the last stream processed; no new streams from now on.
+  void SubmitGoaway();
   // The client sent GOAWAY and no stream is left: say goodbye so the connection closes.
   void FinishAfterPeerGoaway();
   int OnRequest(Stream& stream, bool end_stream);
@@ -397,26 +399,26 @@ void ServerSession::ResetSlowStream(Stream& stream) {
   owner_.OnOutputPending();
 }
 
+void ServerSession::SubmitGoaway() {
+  shutting_down_ = true;
+  const int rv = nghttp2_submit_goaway(session_, NGHTTP2_FLAG_NONE,
+                                       nghttp2_session_get_last_proc_stream_id(session_),
+                                       NGHTTP2_NO_ERROR, nullptr, 0);
+  if (rv != 0 && nghttp2_is_fatal(rv)) Fail(rv);
+}
+
 void ServerSession::FinishAfterPeerGoaway() {
   // Our own GOAWAY tells the client which requests were processed (RFC 9113 §6.8) and,
   // being output, keeps nghttp2 answering PING and SETTINGS that came with the client's
   // GOAWAY; once it is written the session has finished and the connection closes.
   if (shutting_down_) return;
-  shutting_down_ = true;
-  const int rv = nghttp2_submit_goaway(session_, NGHTTP2_FLAG_NONE,
-                                       nghttp2_session_get_last_proc_stream_id(session_),
-                                       NGHTTP2_NO_ERROR, nullptr, 0);
-  if (rv != 0 && nghttp2_is_fatal(rv)) Fail(rv);
+  SubmitGoaway();
   owner_.OnOutputPending();
 }
 
 void ServerSession::Shutdown() {
   if (shutting_down_) return;
-  shutting_down_ = true;
-  const int rv = nghttp2_submit_goaway(session_, NGHTTP2_FLAG_NONE,
-                                       nghttp2_session_get_last_proc_stream_id(session_),
-                                       NGHTTP2_NO_ERROR, nullptr, 0);
-  if (rv != 0 && nghttp2_is_fatal(rv)) Fail(rv);
+  SubmitGoaway();
   for (auto& [id, stream] : streams_) {
     if (!stream->is_event_stream()) continue;
     if (stream->subscribed()) env_.hub().Unsubscribe(stream.get());

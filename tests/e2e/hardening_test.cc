@@ -231,14 +231,8 @@ TEST_F(HardeningTest, Http1ClientThatStopsReadingIsDisconnectedAfterTheGrace) {
   ASSERT_TRUE(publisher);
   auto probe = Connect();
   ASSERT_TRUE(probe);
-  // Loopback socket buffers hold a few MB; publish until the rule acts.
-  const std::string data(64 * 1024, 'd');
-  bool acted = false;
-  for (uint64_t seq = 1; seq <= 400 && !acted; ++seq) {
-    PublishOk(*publisher, MakeRequest(seq, {MakeEvent({"stuck"}, data)}));
-    if (seq % 10 == 0) acted = Value(Metrics(*probe), "ssegw_slow_consumer_closes_total") >= 1;
-  }
-  ASSERT_TRUE(acted) << "the slow-consumer rule never acted";
+  ASSERT_TRUE(PublishUntilSlowConsumer(*publisher, *probe, "stuck"))
+      << "the slow-consumer rule never acted";
   // Only the probe is left once the grace has passed.
   EXPECT_TRUE(WaitForMetric(*probe, "ssegw_connections", 1, std::chrono::seconds(1 + 3)))
       << "the non-reading HTTP/1.1 client is still connected";

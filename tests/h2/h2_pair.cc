@@ -39,6 +39,16 @@ std::string FakeEnvironment::Publish(const std::vector<std::string>& topics, std
   return reply.ids(0);
 }
 
+size_t QueuedReferences(const Hub& hub, const std::vector<std::string>& topics) {
+  size_t refs = 0;
+  uint64_t cursor = 0;
+  (void)hub.history().VisitAfter(&cursor, topics, [&](const HistoryEntry& entry) {
+    refs += entry.message.use_count() - 1;
+    return true;
+  });
+  return refs;
+}
+
 int ClientStream::status() const {
   const std::string value = header(":status");
   return value.empty() ? 0 : std::stoi(value);

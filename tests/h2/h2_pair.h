@@ -45,6 +45,10 @@ class FakeEnvironment final : public SessionEnvironment {
   Hub hub_;
 };
 
+// References to the retained events on any of `topics` (sorted) held outside the
+// history, i.e. by stream queues: 0 once every queue has let go of them.
+size_t QueuedReferences(const Hub& hub, const std::vector<std::string>& topics);
+
 // What the client saw on one stream.
 struct ClientStream {
   HeaderList headers;  // response headers in order, pseudo-headers included

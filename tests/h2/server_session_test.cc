@@ -3,6 +3,7 @@
 
 #include <gtest/gtest.h>
 
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -234,19 +235,8 @@ TEST(ServerSessionTest, SlowConsumerStreamEndsWhileOthersGoOn) {
   EXPECT_EQ(pair.env().hub().subscriber_count(), 1u);
 }
 
-// References to the retained events on `topic` held outside the history (stream queues).
-size_t QueuedReferences(const Hub& hub, const std::string& topic) {
-  size_t refs = 0;
-  uint64_t cursor = 0;
-  const std::string topics[] = {topic};
-  (void)hub.history().VisitAfter(&cursor, topics, [&](const HistoryEntry& entry) {
-    refs += entry.message.use_count() - 1;
-    return true;
-  });
-  return refs;
-}
-
-TEST(ServerSessionTest, SlowConsumerLeavesTheRouterAtOnceAndIsResetAfterTheGrace) {
+// A pair whose streams get a 1 KiB window, a 2 KiB stream buffer and a 3 s grace.
+std::unique_ptr<H2Pair> GracePair() {
   SessionOptions options;
   options.stream_buffer_bytes = 2048;
   options.slow_consumer_grace_ms = 3000;
@@ -254,20 +244,29 @@ TEST(ServerSessionTest, SlowConsumerLeavesTheRouterAtOnceAndIsResetAfterTheGrace
   ClientOptions client;
   client.initial_window = 1024;
   client.auto_window_update = false;
-  H2Pair pair(options, client);
-  const int32_t slow = pair.Get("/events/t");
-  const int32_t fast = pair.Get("/events/t");
-  pair.Pump();
+  return std::make_unique<H2Pair>(options, client);
+}
+
+// Stalls `slow` and publishes on "t" until the slow-consumer rule acts on it.
+void PublishUntilSlow(H2Pair& pair, int32_t slow) {
   pair.Stall(slow);
-  const std::string data(90, 'x');
   for (int i = 0; i < 40 && pair.env().counters().slow_consumer_closes_total == 0; ++i) {
-    pair.env().Publish({"t"}, data, "e" + std::to_string(i));
+    pair.env().Publish({"t"}, std::string(90, 'x'), "e" + std::to_string(i));
     pair.Pump();
   }
   ASSERT_EQ(pair.env().counters().slow_consumer_closes_total, 1u);
+}
+
+TEST(ServerSessionTest, SlowConsumerLeavesTheRouterAtOnceAndIsResetAfterTheGrace) {
+  std::unique_ptr<H2Pair> owned = GracePair();
+  H2Pair& pair = *owned;
+  const int32_t slow = pair.Get("/events/t");
+  const int32_t fast = pair.Get("/events/t");
+  pair.Pump();
+  ASSERT_NO_FATAL_FAILURE(PublishUntilSlow(pair, slow));
   // Out of the router in the same turn, while its queue waits for the client.
   EXPECT_EQ(pair.env().hub().subscriber_count(), 1u);
-  EXPECT_GT(QueuedReferences(pair.env().hub(), "t"), 0u);
+  EXPECT_GT(QueuedReferences(pair.env().hub(), {"t"}), 0u);
   EXPECT_EQ(pair.env().counters().streams, 2u);
 
   // The grace counts from the first tick after the rule acted.
@@ -277,7 +276,7 @@ TEST(ServerSessionTest, SlowConsumerLeavesTheRouterAtOnceAndIsResetAfterTheGrace
   EXPECT_FALSE(pair.stream(slow).reset);
   EXPECT_TRUE(pair.Tick(1));
   // Freed at once, before the reset is even sent.
-  EXPECT_EQ(QueuedReferences(pair.env().hub(), "t"), 0u);
+  EXPECT_EQ(QueuedReferences(pair.env().hub(), {"t"}), 0u);
   pair.Pump();
   EXPECT_TRUE(pair.stream(slow).reset);
   EXPECT_EQ(pair.stream(slow).error_code, static_cast<uint32_t>(NGHTTP2_CANCEL));
@@ -293,22 +292,11 @@ TEST(ServerSessionTest, SlowConsumerLeavesTheRouterAtOnceAndIsResetAfterTheGrace
 }
 
 TEST(ServerSessionTest, SlowConsumerThatDrainsWithinTheGraceEndsCleanly) {
-  SessionOptions options;
-  options.stream_buffer_bytes = 2048;
-  options.slow_consumer_grace_ms = 3000;
-  options.keepalive_ms = 0;
-  ClientOptions client;
-  client.initial_window = 1024;
-  client.auto_window_update = false;
-  H2Pair pair(options, client);
+  std::unique_ptr<H2Pair> owned = GracePair();
+  H2Pair& pair = *owned;
   const int32_t slow = pair.Get("/events/t");
   pair.Pump();
-  pair.Stall(slow);
-  for (int i = 0; i < 40 && pair.env().counters().slow_consumer_closes_total == 0; ++i) {
-    pair.env().Publish({"t"}, std::string(90, 'x'));
-    pair.Pump();
-  }
-  ASSERT_EQ(pair.env().counters().slow_consumer_closes_total, 1u);
+  ASSERT_NO_FATAL_FAILURE(PublishUntilSlow(pair, slow));
   EXPECT_TRUE(pair.Tick(1000));
   EXPECT_TRUE(pair.Tick(2000));
   pair.Unstall(slow);
