@@ -182,6 +182,17 @@ TEST_P(ConformanceTest, AfterGoawayOpenStreamsGoOnUntilTheLastCloses) {
   EXPECT_TRUE(peer_.server().Finished());
 }
 
+TEST_P(ConformanceTest, GoawayBehindARequestFinishesOnceItIsAnswered) {
+  ASSERT_TRUE(
+      peer_.Send(HeadersFrame(1, Get("/healthz"), true) + GoawayFrame(0, NGHTTP2_NO_ERROR)));
+  peer_.Drain();
+  // The response is written in full, then the GOAWAY that names its stream.
+  ASSERT_NE(peer_.reader().Find(kData, 1), nullptr);
+  ASSERT_NE(peer_.goaway(), nullptr);
+  EXPECT_EQ(peer_.goaway()->last_stream_id(), 1);
+  EXPECT_TRUE(peer_.server().Finished());
+}
+
 TEST_P(ConformanceTest, AHundredPingsInOneWriteAreAllAnswered) {
   std::string pings;
   for (uint64_t i = 0; i < 100; ++i) pings += PingFrame(i);
