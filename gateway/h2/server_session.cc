@@ -290,6 +290,8 @@ bool ServerSession::Feed(std::span<const uint8_t> bytes) {
   // so the peer learns why.
   switch (rv) {
     case NGHTTP2_ERR_FLOODED:
+      // More than nghttp2's max_outbound_ack (1,000) PING and SETTINGS acknowledgements
+      // queued and not yet written; a client's burst of a hundred is far from it.
       Terminate(NGHTTP2_ENHANCE_YOUR_CALM);
       break;
     case NGHTTP2_ERR_CALLBACK_FAILURE:
