@@ -46,6 +46,9 @@ constexpr FlagSpec kFlags[] = {
     {"max-streams", "N", "SETTINGS_MAX_CONCURRENT_STREAMS [1000]", false},
     {"stream-buffer", "BYTES", "unsent bytes per stream before the slow-consumer rule [1048576]",
      false},
+    {"slow-consumer-grace", "SECONDS",
+     "a slow stream that has not drained its queue by then is reset (HTTP/1.1: closed) [10]",
+     false},
     {"max-frame", "BYTES", "largest publish frame accepted [1048576]", false},
     {"allow-origin", "ORIGIN", "CORS: * or an exact origin; repeatable", true},
     {"threads", "N", "event-loop threads; 0: one per online CPU [0]", false},
@@ -181,6 +184,8 @@ Config Validate(const RawSettings& settings) {
           static_cast<uint32_t>(ParseUnsigned(flag, raw, 1, std::numeric_limits<int32_t>::max()));
     } else if (flag == "stream-buffer") {
       config.stream_buffer_bytes = ParseUnsigned(flag, raw, 1024, uint64_t{1} << 36);
+    } else if (flag == "slow-consumer-grace") {
+      config.slow_consumer_grace_s = static_cast<uint32_t>(ParseUnsigned(flag, raw, 1, 3600));
     } else if (flag == "max-frame") {
       // protobuf parses at most INT_MAX bytes as one message.
       config.max_frame_bytes = ParseUnsigned(flag, raw, 16, std::numeric_limits<int32_t>::max());

@@ -43,6 +43,7 @@ net::WorkerOptions WorkerOptionsFrom(const Config& config) {
   h2::SessionOptions& session = options.server.connection.session;
   session.max_concurrent_streams = config.max_streams;
   session.stream_buffer_bytes = config.stream_buffer_bytes;
+  session.slow_consumer_grace_ms = uint64_t{config.slow_consumer_grace_s} * 1000;
   session.retry_ms = config.retry_ms;
   session.keepalive_ms = uint64_t{config.keepalive_s} * 1000;
   session.max_stream_age_ms = uint64_t{config.max_stream_age_s} * 1000;

@@ -69,6 +69,8 @@ std::string_view TextFor(int status) {
       return "request line too long";
     case 431:
       return "request header fields too large";
+    case 505:
+      return "HTTP version not supported";
     default:
       return "bad request";
   }
@@ -98,6 +100,7 @@ class Session final : public h2::HttpSession, public h2::StreamOwner {
   GatewayCounters& counters() override { return env_.counters(); }
   Fanout& fanout() override { return env_.fanout(); }
   uint64_t now_ms() const override { return now_ms_; }
+  void OnSlowConsumer(h2::Stream&) override { slow_stream_ = true; }
 
  private:
   // What stopped the parser: a whole request, or the head of one that has a body.
@@ -145,6 +148,8 @@ class Session final : public h2::HttpSession, public h2::StreamOwner {
   bool PullStream(std::string* out, size_t max_bytes);
   void FinishStream();
   void DetachStream(h2::Stream& stream);
+  // A stream ended by the slow-consumer rule leaves the router (outside any delivery).
+  void UnsubscribeSlowStream();
   size_t buffered_input() const { return in_.size() - in_offset_; }
 
   h2::SessionEnvironment& env_;
@@ -167,6 +172,7 @@ class Session final : public h2::HttpSession, public h2::StreamOwner {
   std::unique_ptr<h2::Stream> stream_;  // the event stream occupying the connection
   bool stream_chunked_ = false;
   bool stream_keep_alive_ = false;
+  bool slow_stream_ = false;                         // the slow-consumer rule ended stream_
   std::vector<std::unique_ptr<h2::Stream>> closed_;  // freed after the current call
   int32_t streams_started_ = 0;
 
@@ -339,6 +345,9 @@ int Session::OnHeadersComplete() {
   if (r.in_value || !r.field.empty()) {
     if (const int rv = FinishHeader(); rv != 0) return rv;
   }
+  // RFC 9110 §15.6.6: a request line of another version (HTTP/2.0 sent as text, say) is
+  // not ours to guess at.
+  if (parser_.http_major != 1 || parser_.http_minor > 1) return Reject(505);
   r.head.method = http_method_str(static_cast<http_method>(parser_.method));
   r.http10 = parser_.http_major == 1 && parser_.http_minor == 0;
   r.keep_alive = http_should_keep_alive(&parser_) != 0;
@@ -397,12 +406,7 @@ void Session::RespondToRequestWithBody() {
   // The body is never read, so the connection cannot carry another request: whatever
   // the answer, it is the last one. A route that refuses the request anyway (404, 405)
   // says why; one that would serve it refuses the body.
-  h2::Reply reply = h2::RouteRequest(request_.head, options_, env_);
-  if (reply.status < 400 || reply.kind == h2::Reply::Kind::kEventStream) {
-    reply = TextReply(400, "request body not allowed");
-  }
-  reply.head_only = request_.head.method == "HEAD";
-  RespondFixed(reply, false);
+  RespondFixed(h2::RouteRequestWithBody(request_.head, options_, env_), false);
 }
 
 void Session::RespondFixed(const h2::Reply& reply, bool keep_alive) {
@@ -436,6 +440,7 @@ void Session::StartEventStream(const h2::Reply& reply, bool keep_alive, bool htt
 }
 
 bool Session::ProduceOutput(std::string* out, size_t max_bytes) {
+  if (slow_stream_) UnsubscribeSlowStream();
   while (out->size() < max_bytes) {
     if (!pending_.empty()) {
       out->append(pending_);
@@ -475,12 +480,24 @@ void Session::FinishStream() {
 }
 
 void Session::DetachStream(h2::Stream& stream) {
+  slow_stream_ = false;
   if (stream.attached()) env_.fanout().Unsubscribe(&stream);
   --env_.counters().streams;
 }
 
+void Session::UnsubscribeSlowStream() {
+  slow_stream_ = false;
+  if (stream_ && stream_->attached()) env_.fanout().Unsubscribe(stream_.get());
+}
+
 bool Session::OnTimer(uint64_t now_ms) {
   now_ms_ = std::max(now_ms_, now_ms);
+  if (slow_stream_) UnsubscribeSlowStream();
+  if (stream_ && stream_->OverstaysSlowConsumerGrace(now_ms_, options_.slow_consumer_grace_ms)) {
+    // HTTP/1.1 cannot end one response early without ending the connection.
+    stream_->Abandon();
+    return false;
+  }
   if (stream_) stream_->OnTimer(now_ms_, options_.keepalive_ms, keepalive_);
   closed_.clear();
   // Idle: no request has completed for a while and nothing is being answered. This

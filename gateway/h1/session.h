@@ -16,10 +16,10 @@
 // CR, obs-fold, whitespace before a header colon, control bytes in a value, a missing or
 // repeated Host (HTTP/1.1), content-length together with transfer-encoding, differing or
 // repeated content-length, an unknown transfer coding → 400; the request line or header
-// section past its limit → 414 / 431. Our routes take no body: a request announcing one
-// (content-length > 0 or any transfer-encoding) gets its route's error, or 400, and the
-// connection closes without reading the body. Input that waits unanswered behind a
-// response past `max_buffered_input` is fatal (Receive returns false).
+// section past its limit → 414 / 431; an HTTP version other than 1.0 and 1.1 → 505. Our routes take
+// no body: a request announcing one (content-length > 0 or any transfer-encoding) gets its route's
+// error, or 400, and the connection closes without reading the body. Input that waits unanswered
+// behind a response past `max_buffered_input` is fatal (Receive returns false).
 //
 // No sockets, no clocks. Single-threaded; destroying the session unsubscribes its stream.
 #pragma once
@@ -44,7 +44,9 @@ struct Limits {
 // An HTTP/1.1 server session. Header count and size limits come from `options`
 // (max_header_count, max_header_list_bytes), as for HTTP/2. OnTimer() sends keep-alive
 // comments and applies the age limit to the open event stream, and returns false when
-// the connection has been idle (no response in progress) for idle_timeout_ms.
+// the connection has been idle (no response in progress) for idle_timeout_ms, or when
+// the event stream was ended by the slow-consumer rule and its client has not taken
+// what was queued within options.slow_consumer_grace_ms (its queue is freed first).
 // Shutdown() ends the event stream (terminating chunk) or the response in progress,
 // answers no further request, and finishes.
 std::unique_ptr<h2::HttpSession> NewSession(h2::SessionEnvironment& env,

@@ -124,4 +124,14 @@ Reply RouteRequest(const RequestHead& request, const SessionOptions& options,
   return reply;
 }
 
+Reply RouteRequestWithBody(const RequestHead& request, const SessionOptions& options,
+                           SessionEnvironment& env) {
+  Reply reply = RouteRequest(request, options, env);
+  if (reply.kind == Reply::Kind::kFixed && reply.status >= 400) return reply;
+  Reply refused = Text(400, "request body not allowed");
+  refused.head_only = reply.head_only;
+  AddCors(request, options, &refused);
+  return refused;
+}
+
 }  // namespace ssegw::h2

@@ -51,4 +51,10 @@ std::optional<std::string_view> MatchOrigin(const std::optional<std::string>& or
 Reply RouteRequest(const RequestHead& request, const SessionOptions& options,
                    SessionEnvironment& env);
 
+// The answer to a request that carries a body: no route takes one, so it is the route's
+// own refusal when it refuses the request anyway (404, 405, ...), and 400 otherwise —
+// never an event stream.
+Reply RouteRequestWithBody(const RequestHead& request, const SessionOptions& options,
+                           SessionEnvironment& env);
+
 }  // namespace ssegw::h2

@@ -29,6 +29,9 @@ namespace ssegw::h2 {
 struct SessionOptions {
   uint32_t max_concurrent_streams = 1000;    // SETTINGS_MAX_CONCURRENT_STREAMS
   size_t stream_buffer_bytes = 1024 * 1024;  // slow-consumer limit per stream
+  // A stream ended by the slow-consumer rule whose client has not taken what is queued
+  // within this is reset (HTTP/1.1: the connection is closed) and its queue freed.
+  uint64_t slow_consumer_grace_ms = 10000;
   uint32_t retry_ms = 0;                     // `retry:` at stream start; 0 = none
   uint64_t keepalive_ms = 15000;             // idle comment + PING period
   uint64_t max_stream_age_ms = 0;            // 0 = streams live until the peer leaves
@@ -61,11 +64,19 @@ class OutputListener {
 };
 
 // An HTTP/2 server session. Start() queues the server preface (SETTINGS). Receive()
-// returning false means a fatal protocol error with a GOAWAY queued. OnTimer() sends
-// keep-alive comments on streams idle for a keep-alive period and a PING per period (an
-// unanswered one after a whole period returns false: the peer is gone), and ends streams
-// past max age cleanly, with jitter. Shutdown() sends GOAWAY, takes no new streams and
-// ends every SSE stream after what is queued; Finished() follows once that is written.
+// returning false means a fatal protocol error with a GOAWAY queued: nghttp2's checks,
+// the RFC 9113 closed-stream and PRIORITY rules (STREAM_CLOSED, PROTOCOL_ERROR) and
+// floods of frames to acknowledge (ENHANCE_YOUR_CALM). After the client's GOAWAY the
+// session still answers PING and SETTINGS, finishes the open streams, and once none is
+// left sends its own GOAWAY and finishes (OnOutputPending tells the owner). A request
+// body is refused with 400 (or the route's own error); it never opens an event stream.
+// OnTimer() sends keep-alive comments on streams idle for a keep-alive period and a PING
+// per period (an unanswered one after a whole period returns false: the peer is gone),
+// and ends streams past max age cleanly, with jitter, and resets (RST_STREAM CANCEL)
+// streams ended by the slow-consumer rule whose client has not taken what was queued
+// within the grace, freeing their queues at once. Shutdown() sends GOAWAY, takes no new
+// streams and ends every SSE stream after what is queued; Finished() follows once that
+// is written.
 std::unique_ptr<HttpSession> NewServerSession(SessionEnvironment& env,
                                               const SessionOptions& options, OutputListener& owner);
 

@@ -25,7 +25,7 @@ void Stream::Enqueue(SharedBytes bytes) {
   // Preamble and keep-alives are only queued to an empty or nearly empty queue; one that
   // does not fit is the slow-consumer case all the same.
   if (!queue_.Push(std::move(bytes))) {
-    ++owner_.counters().slow_consumer_closes_total;
+    TripSlowConsumer();
     End();
     return;
   }
@@ -53,7 +53,7 @@ bool Stream::Offer(const SharedBytes& message) {
 void Stream::OnReplayLost() {
   // The log moved past events this client has not been sent: it reconnects with its
   // last id and gets a gap event, the same as a slow consumer.
-  ++owner_.counters().slow_consumer_closes_total;
+  TripSlowConsumer();
   End();
 }
 
@@ -61,7 +61,7 @@ void Stream::Deliver(const SharedBytes& message) {
   // Called while the router iterates: only queue, never unsubscribe here.
   if (ending_) return;
   if (!queue_.Push(message)) {
-    ++owner_.counters().slow_consumer_closes_total;
+    TripSlowConsumer();
     End();
     return;
   }
@@ -87,7 +87,32 @@ void Stream::OnTimer(uint64_t now_ms, uint64_t keepalive_ms, const SharedBytes& 
   }
 }
 
+void Stream::TripSlowConsumer() {
+  ++owner_.counters().slow_consumer_closes_total;
+  slow_ = true;
+  owner_.OnSlowConsumer(*this);
+}
+
+bool Stream::OverstaysSlowConsumerGrace(uint64_t now_ms, uint64_t grace_ms) {
+  if (!slow_ || abandoned_) return false;
+  // Stamped at a tick rather than when the rule acted, because the session's clock only
+  // moves at ticks: the grace is then never cut short by up to a tick.
+  if (!slow_since_ms_) slow_since_ms_ = now_ms;
+  return now_ms - *slow_since_ms_ >= grace_ms;
+}
+
+void Stream::Abandon() {
+  abandoned_ = true;
+  ending_ = true;
+  refused_offer_ = false;
+  queue_ = OutboundQueue(queue_.limit());
+}
+
 BodySource::Chunk Stream::NextChunk(size_t max_length) {
+  if (abandoned_) {
+    deferred_ = true;
+    return {};
+  }
   // The fanout refills it later in the turn, outside this callback.
   if (refused_offer_ && !ending_ && queue_.pending_bytes() <= queue_.limit() / 2) {
     refused_offer_ = false;

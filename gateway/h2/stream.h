@@ -6,7 +6,9 @@
 // the deferred data source and tells the owner there is output. Its queue is capped
 // (OutboundQueue): the first refused event triggers the slow-consumer rule — nothing more
 // is accepted and the stream ends cleanly once what is queued has been sent, so the
-// client reconnects with Last-Event-ID and catches up from history.
+// client reconnects with Last-Event-ID and catches up from history. The owner is told
+// (OnSlowConsumer) so the stream leaves the router as soon as the delivery is over; a
+// client that has not taken the queue within the grace loses the stream (Abandon).
 //
 // A resumed stream catches up before it goes live: the worker's fanout offers it
 // retained events (outside nghttp2's callbacks) until its queue is full, and offers
@@ -47,6 +49,9 @@ class StreamOwner {
   virtual Fanout& fanout() = 0;
   // The session's current time (the latest Start/OnTimer value).
   virtual uint64_t now_ms() const = 0;
+  // The slow-consumer rule ended `stream`, possibly from inside a fanout delivery: it must
+  // leave the router once that delivery is over (never from inside this call).
+  virtual void OnSlowConsumer(Stream& stream) = 0;
 
  protected:
   ~StreamOwner() = default;
@@ -85,6 +90,14 @@ class Stream final : public Subscriber, public BodySource {
   // has had nothing queued for `keepalive_ms` (0: off).
   void OnTimer(uint64_t now_ms, uint64_t keepalive_ms, const SharedBytes& keepalive);
 
+  // Called on every timer tick: true once the slow-consumer rule ended this stream at
+  // least `grace_ms` ago (counted from the first tick after it acted) and the stream is
+  // still here, i.e. its client has not taken what was queued. The owner then resets the
+  // stream (or closes the connection) and calls Abandon().
+  bool OverstaysSlowConsumerGrace(uint64_t now_ms, uint64_t grace_ms);
+  // Frees the queue at once; nothing more is sent, not even the end of the body.
+  void Abandon();
+
   // Whether the data source is paused (the last NextChunk had nothing to send), and
   // from now on counts it as resumed: the owner calls nghttp2_session_resume_data only
   // when this is true, so a stream that already has output scheduled is not resumed
@@ -96,6 +109,9 @@ class Stream final : public Subscriber, public BodySource {
   void WritePayload(size_t length, std::string* out) override;
 
  private:
+  // Counts the slow-consumer rule's action and tells the owner; the caller ends the body.
+  void TripSlowConsumer();
+
   StreamOwner& owner_;
   const int32_t id_;
   RequestHead request_;
@@ -107,6 +123,9 @@ class Stream final : public Subscriber, public BodySource {
   bool deferred_ = false;       // NextChunk returned kDeferred and nobody has resumed it since
   uint64_t last_queued_ms_ = 0;
   uint64_t end_at_ms_ = 0;
+  bool slow_ = false;                      // ended by the slow-consumer rule
+  std::optional<uint64_t> slow_since_ms_;  // the first tick after that
+  bool abandoned_ = false;
 };
 
 }  // namespace ssegw::h2

@@ -53,6 +53,11 @@ class GatewayTest : public ::testing::Test {
   // GET /metrics on `client`, parsed: sample name (with labels, if any) → value.
   std::map<std::string, double> Metrics(H2Client& client);
 
+  // Publishes 64 KiB events on `topic` until /metrics on `probe` says the slow-consumer
+  // rule has acted: loopback socket buffers take a few MB before a stream that is not
+  // read fills its queue. false: it never acted.
+  bool PublishUntilSlowConsumer(Publisher& publisher, H2Client& probe, const std::string& topic);
+
   GatewayProcess& gateway() { return *gateway_; }
 
  private:

@@ -147,6 +147,25 @@ TEST(H1SessionTest, SlowConsumerEndsWithTheLastChunkAfterWhatIsQueued) {
   EXPECT_EQ(h.Output(), kHealthz);
 }
 
+TEST(H1SessionTest, SlowConsumerThatTakesNothingIsClosedAfterTheGrace) {
+  h2::SessionOptions options;
+  options.stream_buffer_bytes = 1024;
+  options.slow_consumer_grace_ms = 2000;
+  options.keepalive_ms = 0;
+  H1Harness h(options);
+  ASSERT_TRUE(h.Send(Get("/events/t")));
+  h.Output();
+  for (int i = 0; i < 10; ++i) h.env().Publish({"t"}, std::string(300, 'x'));
+  EXPECT_EQ(h.env().counters().slow_consumer_closes_total, 1u);
+  // Never drained (no Output() call: the client does not read). It leaves the router at
+  // the next tick at the latest, and the connection goes after the grace.
+  EXPECT_TRUE(h.Tick(1000));
+  EXPECT_EQ(h.env().subscriber_count(), 0u);
+  EXPECT_TRUE(h.Tick(1999));
+  EXPECT_FALSE(h.Tick(1));
+  EXPECT_EQ(h.env().subscriber_count(), 0u);
+}
+
 TEST(H1SessionTest, ShutdownEndsTheStreamAndFinishes) {
   H1Harness h;
   ASSERT_TRUE(h.Send(Get("/events/t")));
@@ -259,7 +278,10 @@ INSTANTIATE_TEST_SUITE_P(
                    "GET /healthz HTTP/1.1\r\nHost: t\r\nX: " + std::string(20000, 'y') + "\r\n\r\n",
                    431},
         BadRequest{"Connect", "CONNECT example.com:443 HTTP/1.1\r\nHost: example.com\r\n\r\n",
-                   404}),
+                   404},
+        BadRequest{"Http20", "GET /healthz HTTP/2.0\r\nHost: t\r\n\r\n", 505},
+        BadRequest{"Http12", "GET /events/t HTTP/1.2\r\nHost: t\r\n\r\n", 505},
+        BadRequest{"Http30NoHost", "GET /healthz HTTP/3.0\r\n\r\n", 505}),
     [](const ::testing::TestParamInfo<BadRequest>& param) { return param.param.name; });
 
 TEST(H1SessionTest, AbsoluteFormTargetIsRouted) {

@@ -21,6 +21,17 @@ std::string FakeEnvironment::RenderMetrics() {
   return "ssegw_streams " + std::to_string(counters().streams.value()) + "\n";
 }
 
+size_t QueuedReferences(FakeEnvironment& env, const std::vector<std::string>& topics) {
+  size_t refs = 0;
+  const EventWindow& window = env.history().window();
+  for (size_t i = 0; i < window.size(); ++i) {
+    const LogEvent& event = window.at(i);
+    // The LogEvent's own reference is shared by the log and the tail; the rest are queues.
+    if (Intersects(event.topics, topics)) refs += event.message.use_count() - 1;
+  }
+  return refs;
+}
+
 int ClientStream::status() const {
   const std::string value = header(":status");
   return value.empty() ? 0 : std::stoi(value);
@@ -183,6 +194,7 @@ int H2Pair::OnFrameRecv(nghttp2_session*, const nghttp2_frame* frame, void* user
     case NGHTTP2_GOAWAY:
       pair->goaway_received = true;
       pair->goaway_last_stream_id = frame->goaway.last_stream_id;
+      pair->goaway_error_code = frame->goaway.error_code;
       break;
     default:
       break;

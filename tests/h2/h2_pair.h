@@ -45,10 +45,15 @@ class FakeEnvironment final : public SessionEnvironment {
   bool Settle() { return centre_.Settle(); }
   // Streams attached to the fanout in any phase.
   size_t subscriber_count() { return centre_.fanout().attached_count(); }
+  const History& history() { return centre_.log().history(); }
 
  private:
   ssegw::testing::LocalCentre centre_;
 };
+
+// References to the retained events on any of `topics` (sorted) held outside the
+// history, i.e. by stream queues: 0 once every queue has let go of them.
+size_t QueuedReferences(FakeEnvironment& env, const std::vector<std::string>& topics);
 
 // What the client saw on one stream.
 struct ClientStream {
@@ -111,6 +116,7 @@ class H2Pair final : public OutputListener {
   bool server_ok = true;  // false once Receive or ProduceOutput returned false
   bool goaway_received = false;
   int32_t goaway_last_stream_id = -1;
+  uint32_t goaway_error_code = 0;
   size_t ping_acks_sent = 0;
   size_t output_pending = 0;  // OnOutputPending calls
 
