@@ -40,7 +40,7 @@ uint64_t WallClockMs() {
 
 net::WorkerOptions WorkerOptionsFrom(const Config& config) {
   net::WorkerOptions options;
-  h2::SessionOptions& session = options.server.connection.session;
+  http::SessionOptions& session = options.server.connection.session;
   session.max_concurrent_streams = config.max_streams;
   session.stream_buffer_bytes = config.stream_buffer_bytes;
   session.slow_consumer_grace_ms = uint64_t{config.slow_consumer_grace_s} * 1000;

@@ -43,9 +43,21 @@ void TopicRouter::Subscribe(Subscriber* s, std::span<const std::string> topics) 
 }
 
 void TopicRouter::Unsubscribe(Subscriber* s) {
-  assert(!publishing_);
   if (s->router_ == nullptr) return;
   assert(s->router_ == this);
+  if (publishing_) {
+    // Removing it now would reorder the slot vector being walked.
+    if (!s->leaving_) {
+      s->leaving_ = true;
+      leaving_.push_back(s);
+    }
+    return;
+  }
+  Remove(s);
+}
+
+void TopicRouter::Remove(Subscriber* s) {
+  s->leaving_ = false;
   for (const Membership& m : s->memberships_) {
     std::vector<Slot>& slots = m.entry->slots;
     // Swap-remove: the last slot takes this one's place, and its subscriber learns the
@@ -69,19 +81,24 @@ size_t TopicRouter::Publish(uint64_t seq, std::span<const std::string> topics,
   // Once-only delivery is keyed on the router's own counter rather than `seq`, so a
   // fresh subscriber (epoch 0) can never be mistaken for one already served.
   const uint64_t epoch = ++epoch_;
-  // Cleared on every exit, including a throwing Deliver, so later calls are not refused.
+  // Cleared on every exit, including a throwing Deliver, so later calls are not refused;
+  // subscribers that left meanwhile are removed then.
   struct PublishingScope {
-    bool& flag;
-    explicit PublishingScope(bool& f) : flag(f) { flag = true; }
-    ~PublishingScope() { flag = false; }
-  } scope(publishing_);
+    TopicRouter& router;
+    explicit PublishingScope(TopicRouter& r) : router(r) { router.publishing_ = true; }
+    ~PublishingScope() {
+      router.publishing_ = false;
+      for (Subscriber* s : router.leaving_) router.Remove(s);
+      router.leaving_.clear();
+    }
+  } scope(*this);
   size_t deliveries = 0;
   for (const std::string& topic : topics) {
     auto it = entries_.find(std::string_view(topic));
     if (it == entries_.end()) continue;
     for (const Slot& slot : it->second.slots) {
       Subscriber* s = slot.subscriber;
-      if (s->delivered_epoch_ == epoch) continue;
+      if (s->delivered_epoch_ == epoch || s->leaving_) continue;
       s->delivered_epoch_ = epoch;
       s->Deliver(message);
       ++deliveries;

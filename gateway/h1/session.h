@@ -1,6 +1,6 @@
 // NewSession: one HTTP/1.1 server connection's protocol state — requests parsed with
 // http_parser (Debian's libhttp-parser), answered with the same routes and SSE streams
-// as HTTP/2 (h2/routes, h2/stream). Implements h2::HttpSession, so the connection drives
+// as HTTP/2 (http/routes, http/stream). Implements http::HttpSession, so the connection drives
 // it exactly like the HTTP/2 session: bytes in through Receive(), bytes out through
 // ProduceOutput() once per turn after OnOutputPending(), time through OnTimer().
 //
@@ -30,8 +30,7 @@
 #include <span>
 #include <string>
 
-#include "h2/http_session.h"
-#include "h2/server_session.h"
+#include "http/session.h"
 
 namespace ssegw::h1 {
 
@@ -49,8 +48,8 @@ struct Limits {
 // what was queued within options.slow_consumer_grace_ms (its queue is freed first).
 // Shutdown() ends the event stream (terminating chunk) or the response in progress,
 // answers no further request, and finishes.
-std::unique_ptr<h2::HttpSession> NewSession(h2::SessionEnvironment& env,
-                                            const h2::SessionOptions& options, const Limits& limits,
-                                            h2::OutputListener& owner);
+std::unique_ptr<http::HttpSession> NewSession(http::SessionEnvironment& env,
+                                              const http::SessionOptions& options,
+                                              const Limits& limits, http::OutputListener& owner);
 
 }  // namespace ssegw::h1

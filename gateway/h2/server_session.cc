@@ -38,16 +38,23 @@
 #include "h2/closed_streams.h"
 #include "h2/frame_scanner.h"
 #include "h2/nghttp2_adapter.h"
-#include "h2/routes.h"
-#include "h2/stream.h"
-#include "h2/stream_lifetime.h"
+#include "http/routes.h"
+#include "http/stream.h"
 
 namespace ssegw::h2 {
-namespace {
 
-// Requests whose header block passes the limits several times over are not worth
-// answering: the stream is reset instead of decoding it to the end for a 431.
-constexpr size_t kHardLimitFactor = 4;
+using http::BodySource;
+using http::Header;
+using http::HttpSession;
+using http::OutputListener;
+using http::Reply;
+using http::RequestHead;
+using http::SessionEnvironment;
+using http::SessionOptions;
+using http::Stream;
+using http::StreamOwner;
+
+namespace {
 
 nghttp2_nv MakeNv(std::string_view name, std::string_view value) {
   // nghttp2_submit_response copies names and values, so plain views suffice.
@@ -85,7 +92,8 @@ class ServerSession final : public HttpSession, public StreamOwner {
   GatewayCounters& counters() override { return env_.counters(); }
   Fanout& fanout() override { return env_.fanout(); }
   uint64_t now_ms() const override { return now_ms_; }
-  void OnSlowConsumer(Stream& stream) override { slow_streams_.push_back(stream.id()); }
+  // The grace is checked stream by stream at each tick (OnTimer).
+  void OnSlowConsumer(Stream&) override {}
 
   // nghttp2 callbacks, reached through the trampolines below.
   int OnBeginHeaders(const nghttp2_frame& frame);
@@ -118,10 +126,7 @@ class ServerSession final : public HttpSession, public StreamOwner {
   int Respond(Stream& stream);
   int Respond(Stream& stream, const Reply& reply);
   int RespondEventStream(Stream& stream, const Reply& reply, std::span<const nghttp2_nv> nv);
-  uint64_t EndOfLife(int32_t stream_id) const;
   void Detach(Stream& stream);
-  // Streams ended by the slow-consumer rule leave the router (outside any delivery).
-  void UnsubscribeSlowStreams();
   // Past the slow-consumer grace: RST_STREAM(CANCEL), its queue freed now.
   void ResetSlowStream(Stream& stream);
   // Keeps the first fatal nghttp2 error; callbacks then fail the whole session.
@@ -136,7 +141,6 @@ class ServerSession final : public HttpSession, public StreamOwner {
   nghttp2_session* session_ = nullptr;
   std::unordered_map<int32_t, std::unique_ptr<Stream>> streams_;
   std::vector<std::unique_ptr<Stream>> closed_;  // freed after the current call
-  std::vector<int32_t> slow_streams_;            // ended by the slow-consumer rule
   std::unordered_set<int32_t> awaiting_body_;    // requests that may still send a body
   FrameScanner scanner_;
   ClosedStreams closed_streams_;
@@ -220,11 +224,8 @@ ServerSession::~ServerSession() {
 }
 
 void ServerSession::Detach(Stream& stream) {
-  if (stream.attached()) env_.fanout().Unsubscribe(&stream);
-  if (stream.is_event_stream()) {
-    --open_event_streams_;
-    --env_.counters().streams;
-  }
+  if (stream.is_event_stream()) --open_event_streams_;
+  stream.Close();
 }
 
 void ServerSession::Start(uint64_t now_ms) {
@@ -337,7 +338,6 @@ void ServerSession::Terminate(uint32_t error_code) {
 }
 
 bool ServerSession::ProduceOutput(std::string* out, size_t max_bytes) {
-  if (!slow_streams_.empty()) UnsubscribeSlowStreams();
   out_ = out;
   out_limit_ = max_bytes;
   bool ok = true;
@@ -373,7 +373,6 @@ bool ServerSession::OnTimer(uint64_t now_ms) {
       owner_.OnOutputPending();
     }
   }
-  if (!slow_streams_.empty()) UnsubscribeSlowStreams();
   for (auto& [id, stream] : streams_) {
     if (stream->OverstaysSlowConsumerGrace(now_ms_, options_.slow_consumer_grace_ms)) {
       ResetSlowStream(*stream);  // closed once the RST_STREAM is sent, not in this loop
@@ -383,14 +382,6 @@ bool ServerSession::OnTimer(uint64_t now_ms) {
   }
   closed_.clear();
   return alive && error_ == 0;
-}
-
-void ServerSession::UnsubscribeSlowStreams() {
-  for (int32_t id : slow_streams_) {
-    auto it = streams_.find(id);
-    if (it != streams_.end() && it->second->attached()) env_.fanout().Unsubscribe(it->second.get());
-  }
-  slow_streams_.clear();
 }
 
 void ServerSession::ResetSlowStream(Stream& stream) {
@@ -458,26 +449,9 @@ int ServerSession::OnHeader(const nghttp2_frame& frame, std::string_view name,
   if (frame.hd.type != NGHTTP2_HEADERS || frame.headers.cat != NGHTTP2_HCAT_REQUEST) return 0;
   Stream* stream = StreamOf(frame.hd.stream_id);
   if (stream == nullptr) return 0;
-  RequestHead& request = stream->request();
-  ++request.header_count;
-  request.header_bytes += name.size() + value.size();
-  if (request.header_count > options_.max_header_count ||
-      request.header_bytes > options_.max_header_list_bytes) {
-    request.too_large = true;
-    if (request.header_count > kHardLimitFactor * options_.max_header_count ||
-        request.header_bytes > kHardLimitFactor * options_.max_header_list_bytes) {
-      return NGHTTP2_ERR_TEMPORAL_CALLBACK_FAILURE;  // nghttp2 resets the stream
-    }
-  }
-  if (request.too_large) return 0;  // answered with 431; nothing more worth keeping
-  if (name == ":method") {
-    request.method = value;
-  } else if (name == ":path") {
-    request.path = value;
-  } else if (name == "origin") {
-    request.origin = std::string(value);
-  } else if (name == "last-event-id") {
-    request.last_event_id = std::string(value);
+  if (http::AddHeader(&stream->request(), name, value, options_.header_limits()) ==
+      http::HeaderVerdict::kFarTooLarge) {
+    return NGHTTP2_ERR_TEMPORAL_CALLBACK_FAILURE;  // nghttp2 resets the stream
   }
   return 0;
 }
@@ -503,7 +477,7 @@ int ServerSession::OnFrameRecv(const nghttp2_frame& frame) {
       // padlen counts the Pad Length field too, so this is the body bytes of the frame.
       if (frame.hd.length > frame.data.padlen) {
         awaiting_body_.erase(frame.hd.stream_id);
-        return Respond(*stream, RouteRequestWithBody(stream->request(), options_, env_));
+        return Respond(*stream, http::RouteRequestWithBody(stream->request(), options_, env_));
       }
       if (end_stream) {
         awaiting_body_.erase(frame.hd.stream_id);
@@ -531,7 +505,7 @@ int ServerSession::OnRequest(Stream& stream, bool end_stream) {
   if (end_stream) return Respond(stream);
   // A body may follow. A request its route refuses anyway is answered now; one it would
   // serve waits to learn whether a body comes, since no route takes one.
-  const Reply reply = RouteRequest(stream.request(), options_, env_);
+  const Reply reply = http::RouteRequest(stream.request(), options_, env_);
   if (reply.kind == Reply::Kind::kFixed && reply.status >= 400) return Respond(stream, reply);
   awaiting_body_.insert(stream.id());
   return 0;
@@ -547,7 +521,7 @@ int ServerSession::OnInvalidFrameRecv(const nghttp2_frame& frame) {
 
 int ServerSession::Respond(Stream& stream) {
   if (stream.responded()) return 0;
-  return Respond(stream, RouteRequest(stream.request(), options_, env_));
+  return Respond(stream, http::RouteRequest(stream.request(), options_, env_));
 }
 
 int ServerSession::Respond(Stream& stream, const Reply& reply) {
@@ -577,25 +551,14 @@ int ServerSession::RespondEventStream(Stream& stream, const Reply& reply,
                                       std::span<const nghttp2_nv> nv) {
   // Counted as soon as it is an event stream, because Detach uncounts every event stream,
   // including one whose response could not be submitted.
-  stream.BeginEventStream(EndOfLife(stream.id()));
+  stream.BeginEventStream(options_);
   ++open_event_streams_;
-  ++env_.counters().streams;
   const int rv = adapter::SubmitResponse(session_, stream.id(), nv, &stream);
   if (rv != 0) return nghttp2_is_fatal(rv) ? Fail(rv) : 0;
   stream.set_responded();
-  // First bytes, in order: the retry preamble, then replay (or gap), then live events.
-  if (options_.retry_ms > 0) stream.Enqueue(EncodeRetryPreamble(options_.retry_ms));
-  if (shutting_down_) {
-    stream.End();
-  } else {
-    stream.Subscribe(reply.subscription.topics, reply.subscription.last_event_id);
-  }
+  stream.StartEvents(reply.subscription, options_, shutting_down_);
   owner_.OnOutputPending();
   return 0;
-}
-
-uint64_t ServerSession::EndOfLife(int32_t stream_id) const {
-  return StreamEndOfLife(now_ms_, options_.max_stream_age_ms, static_cast<uint64_t>(stream_id));
 }
 
 int ServerSession::OnFrameSend(const nghttp2_frame& frame) {

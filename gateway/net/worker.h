@@ -76,7 +76,7 @@ struct WorkerOptions {
 };
 
 class Worker final : public FanoutHost,
-                     public h2::SessionEnvironment,
+                     public http::SessionEnvironment,
                      public EventLoop::TurnEndHook {
  public:
   Worker(size_t index, LogDirectory& log, SiteContent& site, TlsContext& tls,
@@ -115,7 +115,7 @@ class Worker final : public FanoutHost,
   // FanoutHost.
   void Locate(uint64_t request, const std::string& id) override;
   void OnPumpNeeded() override;
-  // h2::SessionEnvironment.
+  // http::SessionEnvironment.
   Fanout& fanout() override { return fanout_; }
   GatewayCounters& counters() override { return counters_; }
   std::string RenderMetrics() override { return site_.RenderMetrics(); }

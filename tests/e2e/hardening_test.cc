@@ -221,7 +221,11 @@ TEST_F(HardeningTest, ZeroWindowClientLosesItsStreamsAfterTheGraceAndTheMemoryIs
 }
 
 TEST_F(HardeningTest, Http1ClientThatStopsReadingIsDisconnectedAfterTheGrace) {
-  ASSERT_NO_FATAL_FAILURE(StartGateway({"--stream-buffer", "4096", "--slow-consumer-grace", "1"}));
+  // A buffer of four events: a burst of events delivered in one loop turn cannot trip the
+  // rule while the socket still takes bytes, so it acts only once the client's socket
+  // buffers are full — a client that really stopped reading.
+  ASSERT_NO_FATAL_FAILURE(
+      StartGateway({"--stream-buffer", "262144", "--slow-consumer-grace", "1"}));
   auto h1 = ConnectH1();
   ASSERT_TRUE(h1);
   ASSERT_TRUE(h1->Get("/events/stuck"));

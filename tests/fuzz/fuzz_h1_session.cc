@@ -22,7 +22,7 @@ void Check(bool condition) {
   if (!condition) std::abort();
 }
 
-class Environment final : public ssegw::h2::SessionEnvironment {
+class Environment final : public ssegw::http::SessionEnvironment {
  public:
   Environment() : centre_(ssegw::MemoryLogOptions{64, 1 << 20}) {}
   ssegw::Fanout& fanout() override { return centre_.fanout(); }
@@ -43,7 +43,7 @@ class Environment final : public ssegw::h2::SessionEnvironment {
       ssegw::testing::LocalCentre centre_;
     };
 
-    class Listener final : public ssegw::h2::OutputListener {
+    class Listener final : public ssegw::http::OutputListener {
      public:
       void OnOutputPending() override {}
     };
@@ -61,7 +61,7 @@ class Environment final : public ssegw::h2::SessionEnvironment {
     const std::span<const uint8_t> input(data + 1, size - 1);
     Environment env;
     Listener listener;
-    ssegw::h2::SessionOptions options;
+    ssegw::http::SessionOptions options;
     options.stream_buffer_bytes = 1024;
     options.retry_ms = 100;
     options.keepalive_ms = 1000;
@@ -74,9 +74,9 @@ class Environment final : public ssegw::h2::SessionEnvironment {
     limits.max_buffered_input = 4096;
     limits.idle_timeout_ms = 10'000;
     {
-      std::unique_ptr<ssegw::h2::HttpSession> owned =
+      std::unique_ptr<ssegw::http::HttpSession> owned =
           ssegw::h1::NewSession(env, options, limits, listener);
-      ssegw::h2::HttpSession& session = *owned;
+      ssegw::http::HttpSession& session = *owned;
       uint64_t now = 0;
       session.Start(now);
       std::string out;

@@ -18,15 +18,15 @@
 
 namespace {
 
-using ssegw::h2::HttpSession;
 using ssegw::h2::NewServerSession;
-using ssegw::h2::SessionOptions;
+using ssegw::http::HttpSession;
+using ssegw::http::SessionOptions;
 
 void Check(bool condition) {
   if (!condition) std::abort();
 }
 
-class Environment final : public ssegw::h2::SessionEnvironment {
+class Environment final : public ssegw::http::SessionEnvironment {
  public:
   Environment() : centre_(ssegw::MemoryLogOptions{100, 1 << 20}) {}
   ssegw::Fanout& fanout() override { return centre_.fanout(); }
@@ -47,7 +47,7 @@ class Environment final : public ssegw::h2::SessionEnvironment {
       ssegw::testing::LocalCentre centre_;
     };
 
-    class Listener final : public ssegw::h2::OutputListener {
+    class Listener final : public ssegw::http::OutputListener {
      public:
       void OnOutputPending() override {}
     };

@@ -21,39 +21,24 @@
 #include <vector>
 
 #include "core/fanout.h"
+#include "fake_environment.h"
 #include "h2/server_session.h"
-#include "testutil/local_centre.h"
+#include "http/session.h"
 #include "testutil/sse_parser.h"
+
+namespace ssegw::h2 {
+// The HTTP layer's types, as the h2 tests name them.
+using http::HttpSession;
+using http::OutputListener;
+using http::SessionOptions;
+}  // namespace ssegw::h2
 
 namespace ssegw::h2::testing {
 
+using http::testing::FakeEnvironment;
+using http::testing::QueuedReferences;
+
 using HeaderList = std::vector<std::pair<std::string, std::string>>;
-
-class FakeEnvironment final : public SessionEnvironment {
- public:
-  Fanout& fanout() override { return centre_.fanout(); }
-  GatewayCounters& counters() override { return centre_.counters(); }
-  std::string RenderMetrics() override;
-  std::string_view DemoPage() override { return "<!doctype html><title>demo</title>\n"; }
-
-  // Publishes one event through the log; returns its id (the given one, or generated).
-  std::string Publish(const std::vector<std::string>& topics, std::string_view data,
-                      std::string_view id = "", std::string_view type = "") {
-    return centre_.Publish(topics, data, id, type);
-  }
-  // Answers Last-Event-ID lookups and runs catch-up; true if it did anything.
-  bool Settle() { return centre_.Settle(); }
-  // Streams attached to the fanout in any phase.
-  size_t subscriber_count() { return centre_.fanout().attached_count(); }
-  const History& history() { return centre_.log().history(); }
-
- private:
-  ssegw::testing::LocalCentre centre_;
-};
-
-// References to the retained events on any of `topics` (sorted) held outside the
-// history, i.e. by stream queues: 0 once every queue has let go of them.
-size_t QueuedReferences(FakeEnvironment& env, const std::vector<std::string>& topics);
 
 // What the client saw on one stream.
 struct ClientStream {
@@ -78,7 +63,7 @@ struct ClientOptions {
   bool auto_window_update = true;     // false: the test decides (Stall)
 };
 
-class H2Pair final : public OutputListener {
+class H2Pair final : public http::OutputListener {
  public:
   explicit H2Pair(const SessionOptions& options = {}, const ClientOptions& client = {});
   ~H2Pair();
@@ -99,7 +84,7 @@ class H2Pair final : public OutputListener {
 
   ClientStream& stream(int32_t id) { return streams_[id]; }
   FakeEnvironment& env() { return env_; }
-  HttpSession& server() { return *server_; }
+  http::HttpSession& server() { return *server_; }
   nghttp2_session* client() { return client_; }
   uint64_t now_ms() const { return now_ms_; }
 
@@ -134,7 +119,7 @@ class H2Pair final : public OutputListener {
                            void* user_data);
 
   FakeEnvironment env_;
-  std::unique_ptr<HttpSession> server_;
+  std::unique_ptr<http::HttpSession> server_;
   nghttp2_session* client_ = nullptr;
   bool auto_window_update_;
   uint64_t now_ms_ = 1'000'000;

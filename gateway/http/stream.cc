@@ -1,9 +1,12 @@
-#include "h2/stream.h"
+#include "http/stream.h"
 
 #include <algorithm>
 #include <utility>
 
-namespace ssegw::h2 {
+#include "core/sse_encoder.h"
+#include "http/stream_lifetime.h"
+
+namespace ssegw::http {
 
 Stream::Stream(StreamOwner& owner, int32_t id, size_t buffer_limit_bytes)
     : owner_(owner), id_(id), queue_(buffer_limit_bytes) {}
@@ -14,10 +17,27 @@ void Stream::SetFixedBody(std::string_view body) {
   ending_ = true;
 }
 
-void Stream::BeginEventStream(uint64_t end_at_ms) {
+void Stream::BeginEventStream(const SessionOptions& options) {
   event_stream_ = true;
   last_queued_ms_ = owner_.now_ms();
-  end_at_ms_ = end_at_ms;
+  end_at_ms_ =
+      StreamEndOfLife(owner_.now_ms(), options.max_stream_age_ms, static_cast<uint64_t>(id_));
+  ++owner_.counters().streams;
+}
+
+void Stream::StartEvents(const Subscription& subscription, const SessionOptions& options,
+                         bool shutting_down) {
+  if (options.retry_ms > 0) Enqueue(EncodeRetryPreamble(options.retry_ms));
+  if (shutting_down) {
+    End();
+    return;
+  }
+  Subscribe(subscription.topics, subscription.last_event_id);
+}
+
+void Stream::Close() {
+  if (attached()) owner_.fanout().Unsubscribe(this);
+  if (event_stream_) --owner_.counters().streams;
 }
 
 void Stream::Enqueue(SharedBytes bytes) {
@@ -90,6 +110,9 @@ void Stream::OnTimer(uint64_t now_ms, uint64_t keepalive_ms, const SharedBytes& 
 void Stream::TripSlowConsumer() {
   ++owner_.counters().slow_consumer_closes_total;
   slow_ = true;
+  // Leaves the router at once (inside a delivery, once that delivery is over), so no
+  // event is even looked at for it again.
+  owner_.fanout().Unsubscribe(this);
   owner_.OnSlowConsumer(*this);
 }
 
@@ -134,4 +157,4 @@ void Stream::WritePayload(size_t length, std::string* out) {
   queue_.Drain(length, [out](std::string_view piece) { out->append(piece); });
 }
 
-}  // namespace ssegw::h2
+}  // namespace ssegw::http

@@ -1,11 +1,11 @@
-#include "h2/routes.h"
+#include "http/routes.h"
 
 #include <algorithm>
 #include <utility>
 
 #include "core/status.h"
 
-namespace ssegw::h2 {
+namespace ssegw::http {
 namespace {
 
 constexpr std::string_view kPlainText = "text/plain; charset=utf-8";
@@ -32,14 +32,8 @@ Reply Fixed(int status, std::string_view content_type, std::string body) {
   return reply;
 }
 
-Reply Text(int status, std::string_view text) {
-  std::string body(text);
-  body += '\n';
-  return Fixed(status, kPlainText, std::move(body));
-}
-
 Reply MethodNotAllowed() {
-  Reply reply = Text(405, "method not allowed");
+  Reply reply = TextReply(405, "method not allowed");
   reply.headers.push_back({"allow", std::string(kAllowedMethods)});
   return reply;
 }
@@ -60,13 +54,13 @@ Reply Preflight(const RequestHead& request, const SessionOptions& options) {
 
 Reply Events(const RequestHead& request, const RequestTarget& target) {
   Result<Subscription> parsed = ParseSubscription(target);
-  if (!parsed.ok()) return Text(400, Describe(parsed.error()));
+  if (!parsed.ok()) return TextReply(400, Describe(parsed.error()));
   Subscription subscription = std::move(parsed).value();
   // EventSource reconnects to the URL it was given, still carrying the first request's
   // lastEventId parameter, but sends the id it has really reached in the header.
   if (request.last_event_id) {
     Result<std::optional<std::string>> header = ParseLastEventIdHeader(*request.last_event_id);
-    if (!header.ok()) return Text(400, Describe(header.error()));
+    if (!header.ok()) return TextReply(400, Describe(header.error()));
     if (header.value()) subscription.last_event_id = std::move(header).value();
   }
   Reply reply;
@@ -79,9 +73,9 @@ Reply Events(const RequestHead& request, const RequestTarget& target) {
 }
 
 Reply Decide(const RequestHead& request, const SessionOptions& options, SessionEnvironment& env) {
-  if (request.too_large) return Text(431, "request header fields too large");
+  if (request.too_large) return TextReply(431, "request header fields too large");
   const RequestTarget target = ClassifyTarget(request.path);
-  if (target.route == Route::kNotFound) return Text(404, "not found");
+  if (target.route == Route::kNotFound) return TextReply(404, "not found");
   const bool get = request.method == "GET";
   const bool head = request.method == "HEAD";
   if (target.route == Route::kEvents && request.method == "OPTIONS" &&
@@ -93,7 +87,7 @@ Reply Decide(const RequestHead& request, const SessionOptions& options, SessionE
     case Route::kDemoPage:
       return Fixed(200, "text/html; charset=utf-8", std::string(env.DemoPage()));
     case Route::kHealthz:
-      return Text(200, "ok");
+      return TextReply(200, "ok");
     case Route::kMetrics:
       return Fixed(200, "text/plain; version=0.0.4; charset=utf-8", env.RenderMetrics());
     case Route::kEvents:
@@ -101,7 +95,7 @@ Reply Decide(const RequestHead& request, const SessionOptions& options, SessionE
     case Route::kNotFound:
       break;
   }
-  return Text(404, "not found");
+  return TextReply(404, "not found");
 }
 
 }  // namespace
@@ -128,10 +122,16 @@ Reply RouteRequestWithBody(const RequestHead& request, const SessionOptions& opt
                            SessionEnvironment& env) {
   Reply reply = RouteRequest(request, options, env);
   if (reply.kind == Reply::Kind::kFixed && reply.status >= 400) return reply;
-  Reply refused = Text(400, "request body not allowed");
+  Reply refused = TextReply(400, "request body not allowed");
   refused.head_only = reply.head_only;
   AddCors(request, options, &refused);
   return refused;
 }
 
-}  // namespace ssegw::h2
+Reply TextReply(int status, std::string_view text) {
+  std::string body(text);
+  body += '\n';
+  return Fixed(status, kPlainText, std::move(body));
+}
+
+}  // namespace ssegw::http
