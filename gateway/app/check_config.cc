@@ -10,6 +10,7 @@
 #include <cstring>
 #include <ctime>
 
+#include "app/auth_setup.h"
 #include "net/tls_context.h"
 
 namespace ssegw::app {
@@ -138,7 +139,15 @@ void CheckPublishSocket(const Config& config, CheckReport* report) {
   report->checked.push_back("--socket " + path + " (mode " + mode + ")");
 }
 
-void CheckAuthKeys(const Config&, CheckReport*) {}
+void CheckAuthKeys(const Config& config, CheckReport* report) {
+  if (config.auth_keys.empty()) return;
+  std::string error;
+  if (BuildAuthPolicy(config, &error) == nullptr) {
+    report->problems.push_back(error);
+    return;
+  }
+  for (const std::string& file : config.auth_keys) report->checked.push_back("--auth-key " + file);
+}
 
 CheckReport CheckConfig(const Config& config) {
   CheckReport report;

@@ -12,6 +12,7 @@
 #include <utility>
 #include <vector>
 
+#include "app/auth_setup.h"
 #include "app/gateway_environment.h"
 #include "app/service_notify.h"
 #include "core/counters.h"
@@ -101,6 +102,8 @@ int RunGateway(const Config& config) {
   std::string error;
   std::unique_ptr<net::TlsContext> tls = net::TlsContext::Create(config.cert, config.key, &error);
   if (tls == nullptr) return StartupError(error);
+  std::shared_ptr<const http::AuthPolicy> auth = BuildAuthPolicy(config, &error);
+  if (auth == nullptr) return StartupError(error);
 
   // Every worker gets its own socket of each listener; bound here, before anything
   // runs, so an address in use is reported at once.
@@ -127,7 +130,8 @@ int RunGateway(const Config& config) {
                 WallClockMs(), owner, log_counters);
   owner.SetLog(&log);
 
-  const net::WorkerOptions worker_options = WorkerOptionsFrom(config);
+  net::WorkerOptions worker_options = WorkerOptionsFrom(config);
+  worker_options.auth = auth;
   std::vector<std::unique_ptr<net::Worker>> workers;
   for (uint32_t i = 0; i < worker_count; ++i) {
     auto worker = std::make_unique<net::Worker>(i, owner, site, *tls, quota, worker_options);

@@ -414,7 +414,7 @@ void Session::StartEventStream(const http::Reply& reply, bool keep_alive, bool h
              stream_keep_alive_, &pending_);
   const int32_t id = ++streams_started_;
   stream_ = std::make_unique<http::Stream>(*this, id, options_.stream_buffer_bytes);
-  stream_->BeginEventStream(options_);
+  stream_->BeginEventStream(options_, reply.lifetime_ms);
   stream_->StartEvents(reply.subscription, options_, shutting_down_);
 }
 

@@ -551,7 +551,7 @@ int ServerSession::RespondEventStream(Stream& stream, const Reply& reply,
                                       std::span<const nghttp2_nv> nv) {
   // Counted as soon as it is an event stream, because Detach uncounts every event stream,
   // including one whose response could not be submitted.
-  stream.BeginEventStream(options_);
+  stream.BeginEventStream(options_, reply.lifetime_ms);
   ++open_event_streams_;
   const int rv = adapter::SubmitResponse(session_, stream.id(), nv, &stream);
   if (rv != 0) return nghttp2_is_fatal(rv) ? Fail(rv) : 0;

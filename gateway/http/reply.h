@@ -4,6 +4,7 @@
 // never include connection-specific fields (RFC 9113 §8.2.2). Plain values.
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -24,6 +25,8 @@ struct Reply {
   std::string body;             // kFixed only; never sent for HEAD
   bool head_only = false;       // HEAD: headers only, END_STREAM on HEADERS
   Subscription subscription;    // kEventStream only
+  uint64_t lifetime_ms = 0;     // kEventStream: ended cleanly after this (its token's
+                                // expiry); 0: no limit
 };
 
 }  // namespace ssegw::http

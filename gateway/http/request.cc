@@ -34,6 +34,15 @@ HeaderVerdict AddHeader(RequestHead* head, std::string_view name, std::string_vi
     head->origin = std::string(value);
   } else if (NameIs(name, "last-event-id")) {
     head->last_event_id = std::string(value);
+  } else if (NameIs(name, "authorization")) {
+    head->authorization = std::string(value);
+  } else if (NameIs(name, "cookie")) {
+    // RFC 9113 §8.2.3: HTTP/2 may split the cookie header into several fields.
+    if (head->cookie) {
+      head->cookie->append("; ").append(value);
+    } else {
+      head->cookie = std::string(value);
+    }
   }
   return HeaderVerdict::kKept;
 }

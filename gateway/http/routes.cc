@@ -46,13 +46,22 @@ Reply Preflight(const RequestHead& request, const SessionOptions& options) {
   reply.headers.push_back({"allow", "GET, HEAD, OPTIONS"});
   if (MatchOrigin(request.origin, options.allowed_origins)) {
     reply.headers.push_back({"access-control-allow-methods", std::string(kAllowedMethods)});
-    reply.headers.push_back({"access-control-allow-headers", "last-event-id, cache-control"});
+    reply.headers.push_back(
+        {"access-control-allow-headers", "authorization, last-event-id, cache-control"});
     reply.headers.push_back({"access-control-max-age", "86400"});
   }
   return reply;
 }
 
-Reply Events(const RequestHead& request, const RequestTarget& target) {
+// 401 or 403, before any event; the body does not say which check failed.
+Reply Refused(Access::Kind kind) {
+  Reply reply = kind == Access::Kind::kForbidden ? TextReply(403, "forbidden")
+                                                 : TextReply(401, "unauthorized");
+  reply.headers.push_back({"www-authenticate", std::string(ChallengeFor(kind))});
+  return reply;
+}
+
+Reply Events(const RequestHead& request, const RequestTarget& target, SessionEnvironment& env) {
   Result<Subscription> parsed = ParseSubscription(target);
   if (!parsed.ok()) return TextReply(400, Describe(parsed.error()));
   Subscription subscription = std::move(parsed).value();
@@ -63,7 +72,15 @@ Reply Events(const RequestHead& request, const RequestTarget& target) {
     if (!header.ok()) return TextReply(400, Describe(header.error()));
     if (header.value()) subscription.last_event_id = std::move(header).value();
   }
+  const int64_t now = env.UnixNow();
+  const Access access =
+      Authorize(env.auth(), request, target.query, subscription.topics, Action::kSubscribe, now);
+  if (access.kind != Access::Kind::kAllowed) return Refused(access.kind);
   Reply reply;
+  // The stream ends, cleanly, when its token does; the browser reconnects with a fresh
+  // cookie and its Last-Event-ID.
+  if (access.expires_at != 0)
+    reply.lifetime_ms = static_cast<uint64_t>(access.expires_at - now) * 1000;
   reply.kind = Reply::Kind::kEventStream;
   reply.headers.push_back({"content-type", "text/event-stream"});
   reply.headers.push_back({"cache-control", "no-cache"});
@@ -88,10 +105,16 @@ Reply Decide(const RequestHead& request, const SessionOptions& options, SessionE
       return Fixed(200, "text/html; charset=utf-8", std::string(env.DemoPage()));
     case Route::kHealthz:
       return TextReply(200, "ok");
+    case Route::kReadyz:
+      // Liveness stays /healthz; this one tells a load balancer to stop sending new
+      // subscribers and publishes (draining, or the cluster log unreachable).
+      return env.Ready() ? TextReply(200, "ready") : TextReply(503, "not ready");
+    case Route::kPublish:
+      break;  // POST only, and only with --auth-key: see Publish
     case Route::kMetrics:
       return Fixed(200, "text/plain; version=0.0.4; charset=utf-8", env.RenderMetrics());
     case Route::kEvents:
-      return Events(request, target);
+      return Events(request, target, env);
     case Route::kNotFound:
       break;
   }

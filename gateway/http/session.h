@@ -22,6 +22,7 @@
 
 #include "core/counters.h"
 #include "core/fanout.h"
+#include "http/auth_policy.h"
 #include "http/request.h"
 
 namespace ssegw::http {
@@ -51,6 +52,9 @@ class SessionEnvironment {
   virtual GatewayCounters& counters() = 0;
   virtual std::string RenderMetrics() = 0;  // Prometheus text for GET /metrics
   virtual std::string_view DemoPage() = 0;  // HTML for GET /
+  virtual const AuthPolicy& auth() = 0;     // the current policy (reloads replace it)
+  virtual int64_t UnixNow() = 0;            // seconds since the epoch, for token times
+  virtual bool Ready() = 0;                 // takes new subscribers and publishes (/readyz)
 
  protected:
   ~SessionEnvironment() = default;

@@ -17,11 +17,15 @@ void Stream::SetFixedBody(std::string_view body) {
   ending_ = true;
 }
 
-void Stream::BeginEventStream(const SessionOptions& options) {
+void Stream::BeginEventStream(const SessionOptions& options, uint64_t lifetime_ms) {
   event_stream_ = true;
-  last_queued_ms_ = owner_.now_ms();
-  end_at_ms_ =
-      StreamEndOfLife(owner_.now_ms(), options.max_stream_age_ms, static_cast<uint64_t>(id_));
+  const uint64_t now = owner_.now_ms();
+  last_queued_ms_ = now;
+  end_at_ms_ = StreamEndOfLife(now, options.max_stream_age_ms, static_cast<uint64_t>(id_));
+  if (lifetime_ms != 0) {
+    const uint64_t token_end = now + lifetime_ms;
+    end_at_ms_ = end_at_ms_ == 0 ? token_end : std::min(end_at_ms_, token_end);
+  }
   ++owner_.counters().streams;
 }
 

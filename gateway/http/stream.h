@@ -70,8 +70,9 @@ class Stream final : public Subscriber, public BodySource {
   // A fixed response: queues `body` (may exceed the buffer limit) and ends.
   void SetFixedBody(std::string_view body);
   // Makes this an event stream started now: counted in the streams gauge until Close(),
-  // ended by the age limit (with jitter) when `options` sets one.
-  void BeginEventStream(const SessionOptions& options);
+  // ended by the age limit (with jitter) when `options` sets one, and after
+  // `lifetime_ms` (its token's, exactly) when not 0.
+  void BeginEventStream(const SessionOptions& options, uint64_t lifetime_ms = 0);
   bool is_event_stream() const { return event_stream_; }
   // Once its headers are submitted, the first bytes, in order: the retry preamble, then
   // replay (or the gap notice), then live events. Started during shutdown, it ends at once.

@@ -19,6 +19,9 @@ class FakeEnvironment final : public SessionEnvironment {
   GatewayCounters& counters() override { return centre_.counters(); }
   std::string RenderMetrics() override;
   std::string_view DemoPage() override { return "<!doctype html><title>demo</title>\n"; }
+  const AuthPolicy& auth() override { return policy; }
+  int64_t UnixNow() override { return unix_now; }
+  bool Ready() override { return ready; }
 
   // Publishes one event through the log; returns its id (the given one, or generated).
   std::string Publish(const std::vector<std::string>& topics, std::string_view data,
@@ -30,6 +33,11 @@ class FakeEnvironment final : public SessionEnvironment {
   // Streams attached to the fanout in any phase.
   size_t subscriber_count() { return centre_.fanout().attached_count(); }
   const History& history() { return centre_.log().history(); }
+
+  // The authorization policy the routes apply (public by default) and the clock they read.
+  AuthPolicy policy;
+  int64_t unix_now = 1'700'000'000;
+  bool ready = true;
 
  private:
   ssegw::testing::LocalCentre centre_;

@@ -91,8 +91,11 @@ for flag in $flags; do
 done
 all_on=$work/all-on.toml
 sed -E 's/^# ([a-z-]+ = )/\1/' "$config" >"$all_on"
+# Files the example names that a test machine lacks are replaced on the command line.
+openssl ecparam -genkey -name prime256v1 2>/dev/null | openssl ec -pubout -out "$work/tokens.pub" 2>/dev/null
 "$prefix/bin/sse-gateway" --check-config --config "$all_on" --cert "$work/cert/server.crt" \
-  --key "$work/cert/server.key" --socket "$work/check.sock" >"$work/check.out" 2>&1 ||
+  --key "$work/cert/server.key" --socket "$work/check.sock" --auth-key "$work/tokens.pub" \
+  >"$work/check.out" 2>&1 ||
   { cat "$work/check.out" >&2; fail "the example config with every key on does not pass --check-config"; }
 warnings=$(groff -man -ww -z "$prefix/share/man/man8/sse-gateway.8" 2>&1)
 [[ -z $warnings ]] || fail "the man page has roff warnings: $warnings"
