@@ -49,6 +49,7 @@ net::WorkerOptions WorkerOptionsFrom(const Config& config) {
   session.keepalive_ms = uint64_t{config.keepalive_s} * 1000;
   session.max_stream_age_ms = uint64_t{config.max_stream_age_s} * 1000;
   session.allowed_origins = config.allow_origins;
+  session.max_publish_bytes = config.max_frame_bytes;
   return options;
 }
 
