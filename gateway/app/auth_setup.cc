@@ -8,10 +8,12 @@
 
 namespace ssegw::app {
 
-std::shared_ptr<const http::AuthPolicy> BuildAuthPolicy(const Config& config, std::string* error) {
-  auto policy = std::make_shared<http::AuthPolicy>();
+std::shared_ptr<const http::AccessPolicy> BuildAccessPolicy(const Config& config,
+                                                            std::string* error) {
+  auto policy = std::make_shared<http::AccessPolicy>();
   policy->cookie = config.auth_cookie;
   policy->query_param = config.auth_query_param;
+  policy->allowed_origins = config.allow_origins;
   std::vector<auth::TopicPattern> patterns;
   for (const std::string& text : config.public_topics) {
     // Validated with the configuration; a pattern that no longer parses is a bug.

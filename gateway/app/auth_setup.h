@@ -9,12 +9,13 @@
 #include <string>
 
 #include "app/config.h"
-#include "http/auth_policy.h"
+#include "http/access_policy.h"
 
 namespace ssegw::app {
 
 // The policy for `config`, or nullptr with *error naming the key file and what is wrong
 // with it. Without --auth-key the policy has no verifier: every topic is public.
-std::shared_ptr<const http::AuthPolicy> BuildAuthPolicy(const Config& config, std::string* error);
+std::shared_ptr<const http::AccessPolicy> BuildAccessPolicy(const Config& config,
+                                                            std::string* error);
 
 }  // namespace ssegw::app

@@ -142,7 +142,7 @@ void CheckPublishSocket(const Config& config, CheckReport* report) {
 void CheckAuthKeys(const Config& config, CheckReport* report) {
   if (config.auth_keys.empty()) return;
   std::string error;
-  if (BuildAuthPolicy(config, &error) == nullptr) {
+  if (BuildAccessPolicy(config, &error) == nullptr) {
     report->problems.push_back(error);
     return;
   }

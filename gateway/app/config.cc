@@ -34,6 +34,10 @@ constexpr FlagSpec kFlags[] = {
      "cleartext listener for a TLS-terminating balancer: HTTP/2 with prior knowledge and "
      "HTTP/1.1 (port 0: pick a free port) [none]",
      false},
+    {"metrics-listen", "HOST:PORT",
+     "serve /metrics, /healthz and /readyz over plain HTTP/1.1 here instead [none: /metrics "
+     "on the main listeners]",
+     false},
     {"cert", "FILE", "PEM certificate chain [certs/dev/server.crt]", false},
     {"key", "FILE", "PEM private key [certs/dev/server.key]", false},
     {"socket", "PATH", "publish socket [/tmp/sse-gateway.sock]", false},
@@ -185,6 +189,8 @@ Config Validate(const RawSettings& settings) {
       config.listen = ParseEndpoint(flag, raw);
     } else if (flag == "listen-plain") {
       config.listen_plain = ParseEndpoint(flag, raw);
+    } else if (flag == "metrics-listen") {
+      config.metrics_listen = ParseEndpoint(flag, raw);
     } else if (flag == "cert") {
       config.cert = Single(flag, raw);
       if (config.cert.empty()) Fail(flag, raw, "expects a file name");

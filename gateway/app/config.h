@@ -28,6 +28,7 @@ struct Endpoint {
 struct Config {
   Endpoint listen{"127.0.0.1", 8443};
   std::optional<Endpoint> listen_plain;
+  std::optional<Endpoint> metrics_listen;
   std::string cert = "certs/dev/server.crt";
   std::string key = "certs/dev/server.key";
   std::string socket_path = "/tmp/sse-gateway.sock";

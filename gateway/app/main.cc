@@ -33,5 +33,6 @@ int main(int argc, char** argv) {
     fprintf(stderr, "sse-gateway: %s\n", hint->c_str());
     return 1;
   }
-  return ssegw::app::RunGateway(config);
+  return ssegw::app::RunGateway(config,
+                                [argc, argv] { return ssegw::app::ParseCommandLine(argc, argv); });
 }

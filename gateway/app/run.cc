@@ -14,6 +14,7 @@
 
 #include "app/auth_setup.h"
 #include "app/gateway_environment.h"
+#include "app/reload.h"
 #include "app/service_notify.h"
 #include "core/counters.h"
 #include "core/memory_log.h"
@@ -48,8 +49,8 @@ net::WorkerOptions WorkerOptionsFrom(const Config& config) {
   session.retry_ms = config.retry_ms;
   session.keepalive_ms = uint64_t{config.keepalive_s} * 1000;
   session.max_stream_age_ms = uint64_t{config.max_stream_age_s} * 1000;
-  session.allowed_origins = config.allow_origins;
   session.max_publish_bytes = config.max_frame_bytes;
+  session.metrics_elsewhere = config.metrics_listen.has_value();
   return options;
 }
 
@@ -96,14 +97,49 @@ uint32_t WorkerCount(uint32_t threads) {
   return online > 0 ? static_cast<uint32_t>(online) : 1;
 }
 
-int RunGateway(const Config& config) {
+// Applies a SIGHUP: everything reloadable, or nothing.
+void Reload(const Config& fresh, Config* active,
+            const std::vector<std::unique_ptr<net::Worker>>& workers) {
+  std::string error;
+  std::optional<ReloadPlan> plan = PrepareReload(*active, fresh, &error);
+  if (!plan) {
+    LOG_ERROR("reload failed, keeping the running settings: %s", error.c_str());
+    return;
+  }
+  net::SetLogLevel(plan->log_level);
+  net::SetLogFormat(plan->log_format);
+  for (const auto& worker : workers) {
+    worker->PostTlsContext(plan->tls);
+    worker->PostPolicy(plan->policy);
+  }
+  active->cert = fresh.cert;
+  active->key = fresh.key;
+  active->auth_keys = fresh.auth_keys;
+  active->auth_algorithms = fresh.auth_algorithms;
+  active->auth_audience = fresh.auth_audience;
+  active->auth_issuer = fresh.auth_issuer;
+  active->auth_cookie = fresh.auth_cookie;
+  active->auth_query_param = fresh.auth_query_param;
+  active->public_topics = fresh.public_topics;
+  active->allow_origins = fresh.allow_origins;
+  active->log_level = fresh.log_level;
+  active->log_format = fresh.log_format;
+  for (const std::string& flag : plan->ignored) {
+    LOG_WARN("reload: --%s changed but needs a restart; ignored", flag.c_str());
+  }
+  LOG_INFO("reloaded: certificate %s, key %s, %zu auth keys, %zu allowed origins",
+           fresh.cert.c_str(), fresh.key.c_str(), fresh.auth_keys.size(),
+           fresh.allow_origins.size());
+}
+
+int RunGateway(const Config& config, std::function<ParseResult()> reparse) {
   net::IgnoreSigpipe();
   RaiseDescriptorLimit(config.max_connections);
   const uint32_t worker_count = WorkerCount(config.threads);
   std::string error;
-  std::unique_ptr<net::TlsContext> tls = net::TlsContext::Create(config.cert, config.key, &error);
+  std::shared_ptr<net::TlsContext> tls = net::TlsContext::Create(config.cert, config.key, &error);
   if (tls == nullptr) return StartupError(error);
-  std::shared_ptr<const http::AuthPolicy> auth = BuildAuthPolicy(config, &error);
+  std::shared_ptr<const http::AccessPolicy> auth = BuildAccessPolicy(config, &error);
   if (auth == nullptr) return StartupError(error);
 
   // Every worker gets its own socket of each listener; bound here, before anything
@@ -117,6 +153,15 @@ int RunGateway(const Config& config) {
                                                 config.listen_plain->port, worker_count, &error);
     if (plain_sockets.empty()) return StartupError(error);
   }
+  std::vector<net::TcpListener::BoundSocket> metrics_sockets;
+  if (config.metrics_listen) {
+    // One socket on the first worker: scrapes are few and cheap.
+    metrics_sockets = net::TcpListener::BindGroup(config.metrics_listen->host,
+                                                  config.metrics_listen->port, 1, &error);
+    if (metrics_sockets.empty()) return StartupError(error);
+  }
+  const std::string metrics_address =
+      metrics_sockets.empty() ? std::string() : metrics_sockets.front().address;
 
   // Declaration order is teardown order in reverse: the workers (joined first) go before
   // the log, the publish socket and the loop whose tasks may still name them.
@@ -135,9 +180,12 @@ int RunGateway(const Config& config) {
   worker_options.auth = auth;
   std::vector<std::unique_ptr<net::Worker>> workers;
   for (uint32_t i = 0; i < worker_count; ++i) {
-    auto worker = std::make_unique<net::Worker>(i, owner, site, *tls, quota, worker_options);
+    auto worker = std::make_unique<net::Worker>(i, owner, site, tls, quota, worker_options);
     worker->AddListener(std::move(tls_sockets[i]), true);
     if (!plain_sockets.empty()) worker->AddListener(std::move(plain_sockets[i]), false);
+    if (i == 0 && !metrics_sockets.empty()) {
+      worker->AddMetricsListener(std::move(metrics_sockets.front()));
+    }
     owner.AddWorker(worker.get());
     site.AddWorkerCounters(&std::as_const(*worker).counters());
     workers.push_back(std::move(worker));
@@ -198,8 +246,26 @@ int RunGateway(const Config& config) {
     evtimer_add(grace_timer.get(), &kShutdownGrace);
   });
 
-  printf("sse-gateway: listening on %s, publish socket %s\n", Listeners(*workers[0]).c_str(),
-         publish.path().c_str());
+  Config active = config;
+  net::SignalWatcher reload_signal(loop, {SIGHUP}, [&](int) {
+    if (shutting_down) return;
+    service_notify::Reloading();
+    LOG_INFO("SIGHUP: reloading the configuration");
+    ParseResult parsed = reparse();
+    if (!parsed.config) {
+      std::string message = parsed.message;
+      while (!message.empty() && message.back() == '\n') message.pop_back();
+      LOG_ERROR("reload failed, keeping the running settings: %s", message.c_str());
+    } else {
+      Reload(*parsed.config, &active, workers);
+    }
+    service_notify::Ready();
+  });
+
+  std::string metrics_text;
+  if (!metrics_address.empty()) metrics_text = ", metrics on " + metrics_address;
+  printf("sse-gateway: listening on %s, publish socket %s%s\n", Listeners(*workers[0]).c_str(),
+         publish.path().c_str(), metrics_text.c_str());
   fflush(stdout);
   service_notify::Ready();
   LOG_INFO("%u worker threads; publish socket mode %04o; history %llu events / %llu bytes",

@@ -91,6 +91,8 @@ class Session final : public http::HttpSession, public http::StreamOwner {
   GatewayCounters& counters() override { return env_.counters(); }
   Fanout& fanout() override { return env_.fanout(); }
   uint64_t now_ms() const override { return now_ms_; }
+  http::SessionEnvironment& environment() override { return env_; }
+  std::string_view protocol() const override { return request_.http10 ? "http/1.0" : "http/1.1"; }
   void OnSlowConsumer(http::Stream&) override;
   void OnOutputDrained() override;
 
@@ -110,6 +112,7 @@ class Session final : public http::HttpSession, public http::StreamOwner {
     bool keep_alive = true;
     bool http10 = false;
     std::optional<http::Upload> upload;  // POST /publish: its body, while it arrives
+    uint64_t start_us = 0;               // for the access log
   };
 
   static const http_parser_settings* Settings();
@@ -278,7 +281,7 @@ bool Session::ParseOne() {
   if (error == HPE_PAUSED) {
     http_parser_pause(&parser_, 0);
     if (parsed_event_ == Parsed::kRequestWithBody) {
-      if (http::IsPublish(request_.head)) {
+      if (http::IsPublish(request_.head) && !options_.metrics_only) {
         StartUpload();
       } else {
         RespondToRequestWithBody();
@@ -306,6 +309,7 @@ bool Session::ParseOne() {
 
 int Session::OnMessageBegin() {
   request_ = Request{};
+  request_.start_us = env_.NowUs();
   return 0;
 }
 
@@ -414,7 +418,7 @@ void Session::Respond() {
   // CONNECT (and an accepted Upgrade would) turn the rest of the connection into
   // something else; we answer and close instead.
   const bool keep_alive = r.keep_alive && !shutting_down_ && parser_.method != HTTP_CONNECT;
-  if (http::IsPublish(r.head)) {
+  if (http::IsPublish(r.head) && !options_.metrics_only) {
     // Without a body (no upload yet), or with one that has just been read.
     if (!request_.upload) {
       http::PublishStart start = http::StartPublish(r.head, options_, env_);
@@ -427,7 +431,7 @@ void Session::Respond() {
     FinishUpload(keep_alive);
     return;
   }
-  const http::Reply reply = http::RouteRequest(r.head, options_, env_);
+  const http::Reply reply = http::RouteRequest(r.head, env_, http::RoutesOf(options_));
   if (reply.kind == http::Reply::Kind::kEventStream && !reply.head_only) {
     StartEventStream(reply, keep_alive, r.http10);
   } else {
@@ -439,7 +443,7 @@ void Session::RespondToRequestWithBody() {
   // The body is never read, so the connection cannot carry another request: whatever
   // the answer, it is the last one. A route that refuses the request anyway (404, 405)
   // says why; one that would serve it refuses the body.
-  RespondFixed(http::RouteRequestWithBody(request_.head, options_, env_), false);
+  RespondFixed(http::RouteRequestWithBody(request_.head, env_), false);
 }
 
 void Session::StartUpload() {
@@ -484,6 +488,18 @@ void Session::FinishUpload(bool keep_alive) {
 }
 
 void Session::RespondFixed(const http::Reply& reply, bool keep_alive) {
+  // Event streams are logged by their Stream when they end; fixed replies here.
+  std::string_view method = request_.head.method;
+  if (method.empty()) method = "-";
+  env_.OnRequestFinished(http::AccessRecord{
+      .method = method,
+      .path = request_.head.path.empty() ? std::string_view(request_.url) : request_.head.path,
+      .status = reply.status,
+      .protocol = protocol(),
+      .duration_ms = static_cast<double>(env_.NowUs() - request_.start_us) / 1000.0,
+      .bytes = reply.head_only ? 0 : reply.body.size(),
+      .events = 0,
+  });
   AppendHead(reply.status, reply.headers, Framing::kAsGiven, keep_alive, &pending_);
   if (!reply.head_only) pending_.append(reply.body);
   if (!keep_alive) close_after_ = true;
@@ -501,6 +517,8 @@ void Session::StartEventStream(const http::Reply& reply, bool keep_alive, bool h
              stream_keep_alive_, &pending_);
   const int32_t id = ++streams_started_;
   stream_ = std::make_unique<http::Stream>(*this, id, options_.stream_buffer_bytes);
+  stream_->request() = request_.head;  // for its access-log line
+  stream_->set_responded(reply.status);
   stream_->BeginEventStream(options_, reply.lifetime_ms);
   stream_->StartEvents(reply.subscription, options_, shutting_down_);
 }

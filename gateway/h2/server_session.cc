@@ -75,7 +75,8 @@ std::string_view View(const uint8_t* data, size_t size) {
 
 class ServerSession final : public HttpSession, public StreamOwner {
  public:
-  ServerSession(SessionEnvironment& env, const SessionOptions& options, OutputListener& owner);
+  ServerSession(SessionEnvironment& env, const SessionOptions& options, OutputListener& owner,
+                std::string_view protocol);
   ~ServerSession() override;
   ServerSession(const ServerSession&) = delete;
   ServerSession& operator=(const ServerSession&) = delete;
@@ -96,6 +97,8 @@ class ServerSession final : public HttpSession, public StreamOwner {
   GatewayCounters& counters() override { return env_.counters(); }
   Fanout& fanout() override { return env_.fanout(); }
   uint64_t now_ms() const override { return now_ms_; }
+  SessionEnvironment& environment() override { return env_; }
+  std::string_view protocol() const override { return protocol_; }
   // The grace is checked stream by stream at each tick (OnTimer).
   void OnSlowConsumer(Stream&) override {}
 
@@ -145,6 +148,7 @@ class ServerSession final : public HttpSession, public StreamOwner {
   SessionEnvironment& env_;
   const SessionOptions options_;
   OutputListener& owner_;
+  const std::string_view protocol_;  // a literal: "h2" or "h2c"
   nghttp2_session* session_ = nullptr;
   std::unordered_map<int32_t, std::unique_ptr<Stream>> streams_;
   std::vector<std::unique_ptr<Stream>> closed_;  // freed after the current call
@@ -217,8 +221,8 @@ const nghttp2_session_callbacks* ServerSession::Callbacks() {
 }
 
 ServerSession::ServerSession(SessionEnvironment& env, const SessionOptions& options,
-                             OutputListener& owner)
-    : env_(env), options_(options), owner_(owner) {
+                             OutputListener& owner, std::string_view protocol)
+    : env_(env), options_(options), owner_(owner), protocol_(protocol) {
   nghttp2_option* option = nullptr;
   nghttp2_option_new(&option);
   // Closed streams are kept only for the priority tree, which SSE does not use; with
@@ -496,7 +500,7 @@ int ServerSession::OnFrameRecv(const nghttp2_frame& frame) {
       // padlen counts the Pad Length field too, so this is the body bytes of the frame.
       if (frame.hd.length > frame.data.padlen) {
         awaiting_body_.erase(frame.hd.stream_id);
-        return Respond(*stream, http::RouteRequestWithBody(stream->request(), options_, env_));
+        return Respond(*stream, http::RouteRequestWithBody(stream->request(), env_));
       }
       if (end_stream) {
         awaiting_body_.erase(frame.hd.stream_id);
@@ -521,7 +525,7 @@ int ServerSession::OnFrameRecv(const nghttp2_frame& frame) {
 }
 
 int ServerSession::OnRequest(Stream& stream, bool end_stream) {
-  if (http::IsPublish(stream.request())) {
+  if (http::IsPublish(stream.request()) && !options_.metrics_only) {
     http::PublishStart start = http::StartPublish(stream.request(), options_, env_);
     if (start.refusal) return Respond(stream, *start.refusal);
     stream.set_upload(std::move(start.upload));
@@ -530,7 +534,7 @@ int ServerSession::OnRequest(Stream& stream, bool end_stream) {
   if (end_stream) return Respond(stream);
   // A body may follow. A request its route refuses anyway is answered now; one it would
   // serve waits to learn whether a body comes, since no route takes one.
-  const Reply reply = http::RouteRequest(stream.request(), options_, env_);
+  const Reply reply = http::RouteRequest(stream.request(), env_, http::RoutesOf(options_));
   if (reply.kind == Reply::Kind::kFixed && reply.status >= 400) return Respond(stream, reply);
   awaiting_body_.insert(stream.id());
   return 0;
@@ -574,7 +578,7 @@ int ServerSession::OnInvalidFrameRecv(const nghttp2_frame& frame) {
 
 int ServerSession::Respond(Stream& stream) {
   if (stream.responded()) return 0;
-  return Respond(stream, http::RouteRequest(stream.request(), options_, env_));
+  return Respond(stream, http::RouteRequest(stream.request(), env_, http::RoutesOf(options_)));
 }
 
 int ServerSession::Respond(Stream& stream, const Reply& reply) {
@@ -595,7 +599,7 @@ int ServerSession::Respond(Stream& stream, const Reply& reply) {
   }
   const int rv = adapter::SubmitResponse(session_, stream.id(), nv, body);
   if (rv != 0) return nghttp2_is_fatal(rv) ? Fail(rv) : 0;
-  stream.set_responded();
+  stream.set_responded(reply.status);
   owner_.OnOutputPending();
   return 0;
 }
@@ -608,7 +612,7 @@ int ServerSession::RespondEventStream(Stream& stream, const Reply& reply,
   ++open_event_streams_;
   const int rv = adapter::SubmitResponse(session_, stream.id(), nv, &stream);
   if (rv != 0) return nghttp2_is_fatal(rv) ? Fail(rv) : 0;
-  stream.set_responded();
+  stream.set_responded(reply.status);
   stream.StartEvents(reply.subscription, options_, shutting_down_);
   owner_.OnOutputPending();
   return 0;
@@ -659,9 +663,9 @@ int ServerSession::OnSendData(const nghttp2_frame& frame, const uint8_t* frame_h
 }
 
 std::unique_ptr<HttpSession> NewServerSession(SessionEnvironment& env,
-                                              const SessionOptions& options,
-                                              OutputListener& owner) {
-  return std::make_unique<ServerSession>(env, options, owner);
+                                              const SessionOptions& options, OutputListener& owner,
+                                              std::string_view protocol) {
+  return std::make_unique<ServerSession>(env, options, owner, protocol);
 }
 
 }  // namespace ssegw::h2

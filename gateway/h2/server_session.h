@@ -13,6 +13,7 @@
 #pragma once
 
 #include <memory>
+#include <string_view>
 
 #include "http/session.h"
 
@@ -32,8 +33,10 @@ namespace ssegw::h2 {
 // within the grace, freeing their queues at once. Shutdown() sends GOAWAY, takes no new
 // streams and ends every SSE stream after what is queued; Finished() follows once that
 // is written.
+// `protocol` names the session in access-log lines: "h2" over TLS, "h2c" in clear.
 std::unique_ptr<http::HttpSession> NewServerSession(http::SessionEnvironment& env,
                                                     const http::SessionOptions& options,
-                                                    http::OutputListener& owner);
+                                                    http::OutputListener& owner,
+                                                    std::string_view protocol = "h2");
 
 }  // namespace ssegw::h2

@@ -7,7 +7,7 @@
 
 #include "core/ingest.h"
 #include "core/request_target.h"
-#include "http/auth_policy.h"
+#include "http/access_policy.h"
 #include "http/routes.h"
 #include "ssegw/internal/ingest.pb.h"
 #include "ssegw/v1/ssegw.pb.h"
@@ -79,7 +79,7 @@ bool Upload::Add(std::string_view piece) {
 PublishStart StartPublish(const RequestHead& request, const SessionOptions& options,
                           SessionEnvironment& env) {
   PublishStart start;
-  const AuthPolicy& policy = env.auth();
+  const AccessPolicy& policy = env.policy();
   if (policy.verifier == nullptr) {
     start.refusal = TextReply(404, "not found: publishing over HTTP needs --auth-key");
     return start;
@@ -168,7 +168,7 @@ PublishPlan PlanPublish(const RequestHead& request, Upload& upload, SessionEnvir
     return plan;
   }
   for (const EventDraft& draft : plan.batch) {
-    if (!Grants(env.auth(), upload.claims, draft.topics, Action::kPublish)) {
+    if (!Grants(env.policy(), upload.claims, draft.topics, Action::kPublish)) {
       plan.refusal = Refused(Access::Kind::kForbidden);
       return plan;
     }

@@ -11,13 +11,13 @@ namespace {
 constexpr std::string_view kPlainText = "text/plain; charset=utf-8";
 constexpr std::string_view kAllowedMethods = "GET, HEAD";
 
-void AddCors(const RequestHead& request, const SessionOptions& options, Reply* reply) {
-  if (options.allowed_origins.empty()) return;
+void AddCors(const RequestHead& request, const std::vector<std::string>& allowed_origins,
+             Reply* reply) {
+  if (allowed_origins.empty()) return;
   // The answer depends on the Origin header whether or not this one matched, so caches
   // must key on it either way.
   reply->headers.push_back({"vary", "origin"});
-  const std::optional<std::string_view> origin =
-      MatchOrigin(request.origin, options.allowed_origins);
+  const std::optional<std::string_view> origin = MatchOrigin(request.origin, allowed_origins);
   if (!origin) return;
   reply->headers.push_back({"access-control-allow-origin", std::string(*origin)});
   reply->headers.push_back({"access-control-allow-credentials", "true"});
@@ -40,11 +40,11 @@ Reply MethodNotAllowed() {
 
 // A CORS preflight on the events route (CORS is configured). The access-control fields
 // are only worth sending to an origin that may use the answer.
-Reply Preflight(const RequestHead& request, const SessionOptions& options) {
+Reply Preflight(const RequestHead& request, const std::vector<std::string>& allowed_origins) {
   Reply reply;
   reply.status = 204;
   reply.headers.push_back({"allow", "GET, HEAD, OPTIONS"});
-  if (MatchOrigin(request.origin, options.allowed_origins)) {
+  if (MatchOrigin(request.origin, allowed_origins)) {
     reply.headers.push_back({"access-control-allow-methods", std::string(kAllowedMethods)});
     reply.headers.push_back(
         {"access-control-allow-headers", "authorization, last-event-id, cache-control"});
@@ -74,7 +74,7 @@ Reply Events(const RequestHead& request, const RequestTarget& target, SessionEnv
   }
   const int64_t now = env.UnixNow();
   const Access access =
-      Authorize(env.auth(), request, target.query, subscription.topics, Action::kSubscribe, now);
+      Authorize(env.policy(), request, target.query, subscription.topics, Action::kSubscribe, now);
   if (access.kind != Access::Kind::kAllowed) return Refused(access.kind);
   Reply reply;
   // The stream ends, cleanly, when its token does; the browser reconnects with a fresh
@@ -89,15 +89,22 @@ Reply Events(const RequestHead& request, const RequestTarget& target, SessionEnv
   return reply;
 }
 
-Reply Decide(const RequestHead& request, const SessionOptions& options, SessionEnvironment& env) {
+Reply Decide(const RequestHead& request, SessionEnvironment& env, RouteSet routes) {
   if (request.too_large) return TextReply(431, "request header fields too large");
   const RequestTarget target = ClassifyTarget(request.path);
   if (target.route == Route::kNotFound) return TextReply(404, "not found");
+  if (routes == RouteSet::kMetricsOnly && target.route != Route::kMetrics &&
+      target.route != Route::kHealthz && target.route != Route::kReadyz) {
+    return TextReply(404, "not found: this listener serves /metrics, /healthz and /readyz");
+  }
+  if (routes == RouteSet::kAllButMetrics && target.route == Route::kMetrics) {
+    return TextReply(404, "not found: /metrics is on the --metrics-listen address");
+  }
   const bool get = request.method == "GET";
   const bool head = request.method == "HEAD";
   if (target.route == Route::kEvents && request.method == "OPTIONS" &&
-      !options.allowed_origins.empty()) {
-    return Preflight(request, options);
+      !env.policy().allowed_origins.empty()) {
+    return Preflight(request, env.policy().allowed_origins);
   }
   if (!get && !head) return MethodNotAllowed();
   switch (target.route) {
@@ -133,21 +140,25 @@ std::optional<std::string_view> MatchOrigin(const std::optional<std::string>& or
   return std::string_view(*origin);
 }
 
-Reply RouteRequest(const RequestHead& request, const SessionOptions& options,
-                   SessionEnvironment& env) {
-  Reply reply = Decide(request, options, env);
+RouteSet RoutesOf(const SessionOptions& options) {
+  if (options.metrics_only) return RouteSet::kMetricsOnly;
+  if (options.metrics_elsewhere) return RouteSet::kAllButMetrics;
+  return RouteSet::kAll;
+}
+
+Reply RouteRequest(const RequestHead& request, SessionEnvironment& env, RouteSet routes) {
+  Reply reply = Decide(request, env, routes);
   reply.head_only = request.method == "HEAD";
-  AddCors(request, options, &reply);
+  AddCors(request, env.policy().allowed_origins, &reply);
   return reply;
 }
 
-Reply RouteRequestWithBody(const RequestHead& request, const SessionOptions& options,
-                           SessionEnvironment& env) {
-  Reply reply = RouteRequest(request, options, env);
+Reply RouteRequestWithBody(const RequestHead& request, SessionEnvironment& env) {
+  Reply reply = RouteRequest(request, env);
   if (reply.kind == Reply::Kind::kFixed && reply.status >= 400) return reply;
   Reply refused = TextReply(400, "request body not allowed");
   refused.head_only = reply.head_only;
-  AddCors(request, options, &refused);
+  AddCors(request, env.policy().allowed_origins, &refused);
   return refused;
 }
 

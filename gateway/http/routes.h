@@ -21,8 +21,16 @@ namespace ssegw::http {
 std::optional<std::string_view> MatchOrigin(const std::optional<std::string>& origin,
                                             const std::vector<std::string>& allowed_origins);
 
-Reply RouteRequest(const RequestHead& request, const SessionOptions& options,
-                   SessionEnvironment& env);
+// Which routes a listener serves: all of them, only the operator's (--metrics-listen:
+// /metrics, /healthz and /readyz), or all but /metrics (the main listeners when
+// --metrics-listen has taken it).
+enum class RouteSet { kAll, kMetricsOnly, kAllButMetrics };
+
+Reply RouteRequest(const RequestHead& request, SessionEnvironment& env,
+                   RouteSet routes = RouteSet::kAll);
+
+// The route set of a session with `options`.
+RouteSet RoutesOf(const SessionOptions& options);
 
 // Whether the request is for POST /publish (any method): the codecs read its body
 // (http/publish_route.h) instead of routing it here.
@@ -34,7 +42,6 @@ Reply TextReply(int status, std::string_view text);
 // The answer to a request that carries a body: no route takes one, so it is the route's
 // own refusal when it refuses the request anyway (404, 405, ...), and 400 otherwise —
 // never an event stream.
-Reply RouteRequestWithBody(const RequestHead& request, const SessionOptions& options,
-                           SessionEnvironment& env);
+Reply RouteRequestWithBody(const RequestHead& request, SessionEnvironment& env);
 
 }  // namespace ssegw::http

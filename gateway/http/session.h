@@ -24,7 +24,8 @@
 #include "core/counters.h"
 #include "core/event.h"
 #include "core/fanout.h"
-#include "http/auth_policy.h"
+#include "http/access_policy.h"
+#include "http/access_record.h"
 #include "http/request.h"
 
 namespace ssegw::http {
@@ -38,10 +39,11 @@ struct SessionOptions {
   uint32_t retry_ms = 0;                     // `retry:` at stream start; 0 = none
   uint64_t keepalive_ms = 15000;             // idle comment + PING period
   uint64_t max_stream_age_ms = 0;            // 0 = streams live until the peer leaves
-  std::vector<std::string> allowed_origins;  // CORS: "*" or exact origins
   size_t max_header_list_bytes = 16 * 1024;  // sum of name+value sizes per request
   size_t max_header_count = 64;              // header fields per request
   size_t max_publish_bytes = 1024 * 1024;    // POST /publish bodies (--max-frame)
+  bool metrics_only = false;       // --metrics-listen: /metrics, /healthz, /readyz, else 404
+  bool metrics_elsewhere = false;  // the main listeners with --metrics-listen: no /metrics
 
   HeaderLimits header_limits() const {
     return HeaderLimits{.max_count = max_header_count, .max_bytes = max_header_list_bytes};
@@ -53,11 +55,16 @@ class SessionEnvironment {
  public:
   virtual Fanout& fanout() = 0;
   virtual GatewayCounters& counters() = 0;
-  virtual std::string RenderMetrics() = 0;  // Prometheus text for GET /metrics
-  virtual std::string_view DemoPage() = 0;  // HTML for GET /
-  virtual const AuthPolicy& auth() = 0;     // the current policy (reloads replace it)
-  virtual int64_t UnixNow() = 0;            // seconds since the epoch, for token times
-  virtual bool Ready() = 0;                 // takes new subscribers and publishes (/readyz)
+  virtual std::string RenderMetrics() = 0;   // Prometheus text for GET /metrics
+  virtual std::string_view DemoPage() = 0;   // HTML for GET /
+  virtual const AccessPolicy& policy() = 0;  // auth and CORS now (reloads replace it)
+  virtual int64_t UnixNow() = 0;             // seconds since the epoch, for token times
+  virtual bool Ready() = 0;                  // takes new subscribers and publishes (/readyz)
+  // Microseconds on a monotonic clock, for the access log's durations.
+  virtual uint64_t NowUs() = 0;
+  // A request or stream has finished: the access log's line (any token in its path is
+  // the environment's to remove).
+  virtual void OnRequestFinished(const AccessRecord& record) = 0;
   // Appends a validated batch to the log; `done` runs later on this session's thread
   // (never inside this call), possibly after the session is gone.
   virtual void Publish(std::vector<EventDraft> batch, std::function<void(PublishResult)> done) = 0;

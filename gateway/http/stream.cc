@@ -9,7 +9,7 @@
 namespace ssegw::http {
 
 Stream::Stream(StreamOwner& owner, int32_t id, size_t buffer_limit_bytes)
-    : owner_(owner), id_(id), queue_(buffer_limit_bytes) {}
+    : owner_(owner), id_(id), queue_(buffer_limit_bytes), start_us_(owner.environment().NowUs()) {}
 
 void Stream::SetFixedBody(std::string_view body) {
   // An empty queue takes any size, so a large metrics page is never refused.
@@ -42,6 +42,18 @@ void Stream::StartEvents(const Subscription& subscription, const SessionOptions&
 void Stream::Close() {
   if (attached()) owner_.fanout().Unsubscribe(this);
   if (event_stream_) --owner_.counters().streams;
+  // A stream reset before its request was complete was no request.
+  if (request_.method.empty()) return;
+  SessionEnvironment& env = owner_.environment();
+  env.OnRequestFinished(AccessRecord{
+      .method = request_.method,
+      .path = request_.path,
+      .status = status_,
+      .protocol = owner_.protocol(),
+      .duration_ms = static_cast<double>(env.NowUs() - start_us_) / 1000.0,
+      .bytes = bytes_sent_,
+      .events = events_sent_,
+  });
 }
 
 void Stream::Enqueue(SharedBytes bytes) {
@@ -69,6 +81,7 @@ bool Stream::Offer(const SharedBytes& message) {
     return false;
   }
   ++owner_.counters().events_delivered_total;
+  ++events_sent_;
   last_queued_ms_ = owner_.now_ms();
   owner_.OnStreamData(*this);
   return true;
@@ -90,6 +103,7 @@ void Stream::Deliver(const SharedBytes& message) {
     return;
   }
   ++owner_.counters().events_delivered_total;
+  ++events_sent_;
   last_queued_ms_ = owner_.now_ms();
   owner_.OnStreamData(*this);
 }
@@ -158,6 +172,7 @@ BodySource::Chunk Stream::NextChunk(size_t max_length) {
 }
 
 void Stream::WritePayload(size_t length, std::string* out) {
+  bytes_sent_ += length;
   queue_.Drain(length, [out](std::string_view piece) { out->append(piece); });
 }
 

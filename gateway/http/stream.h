@@ -52,6 +52,10 @@ class StreamOwner {
   virtual Fanout& fanout() = 0;
   // The session's current time (the latest Start/OnTimer value).
   virtual uint64_t now_ms() const = 0;
+  // The environment (real time and the access log); "h2", "h2c", "http/1.1" or
+  // "http/1.0" for the access log.
+  virtual SessionEnvironment& environment() = 0;
+  virtual std::string_view protocol() const = 0;
   // The slow-consumer rule ended `stream` (it has left the fanout already); possibly
   // called from inside a fanout delivery, so only take note.
   virtual void OnSlowConsumer(Stream& stream) = 0;
@@ -71,7 +75,10 @@ class Stream final : public Subscriber, public BodySource {
   void set_upload(Upload upload) { upload_ = std::make_unique<Upload>(std::move(upload)); }
   void clear_upload() { upload_.reset(); }
   bool responded() const { return responded_; }
-  void set_responded() { responded_ = true; }
+  void set_responded(int status) {
+    responded_ = true;
+    status_ = status;
+  }
 
   // A fixed response: queues `body` (may exceed the buffer limit) and ends.
   void SetFixedBody(std::string_view body);
@@ -84,7 +91,8 @@ class Stream final : public Subscriber, public BodySource {
   // replay (or the gap notice), then live events. Started during shutdown, it ends at once.
   void StartEvents(const Subscription& subscription, const SessionOptions& options,
                    bool shutting_down);
-  // The codec is done with it: it leaves the fanout and the gauge. Call once.
+  // The codec is done with it: it leaves the fanout and the gauge, and its access-log
+  // line is written. Call once.
   void Close();
 
   // Queues bytes the stream sends on its own (retry preamble, keep-alive): not an event,
@@ -132,6 +140,10 @@ class Stream final : public Subscriber, public BodySource {
   std::unique_ptr<Upload> upload_;
   OutboundQueue queue_;
   bool responded_ = false;
+  int status_ = 0;
+  uint64_t start_us_;        // when the stream began, for the access log
+  uint64_t bytes_sent_ = 0;  // body bytes handed to the codec
+  uint64_t events_sent_ = 0;
   bool event_stream_ = false;
   bool ending_ = false;
   bool refused_offer_ = false;  // replay waits for the queue to drain (Fanout::Resume)

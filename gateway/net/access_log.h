@@ -9,20 +9,11 @@
 // from any loop; the record's views need to live for the call only.
 #pragma once
 
-#include <cstdint>
-#include <string_view>
+#include "http/access_record.h"
 
 namespace ssegw::net {
 
-struct AccessRecord {
-  std::string_view method;    // as received, e.g. "GET"
-  std::string_view path;      // request target without any token
-  int status = 0;             // the response status sent (0: none was sent)
-  std::string_view protocol;  // "h2", "h2c", "http/1.1", "http/1.0"
-  double duration_ms = 0;     // from the request's headers to its end
-  uint64_t bytes = 0;         // response bytes sent: body, or SSE bytes for a stream
-  uint64_t events = 0;        // SSE events sent (0 for other responses)
-};
+using http::AccessRecord;
 
 void LogAccess(const AccessRecord& record);
 

@@ -118,7 +118,8 @@ void Connection::DoHandshake() {
 
 void Connection::StartSession(bool http2) {
   if (http2) {
-    session_ = h2::NewServerSession(env_, options_.session, *this);
+    session_ =
+        h2::NewServerSession(env_, options_.session, *this, transport_->encrypted() ? "h2" : "h2c");
   } else {
     session_ = h1::NewSession(env_, options_.session, options_.http1, *this);
   }

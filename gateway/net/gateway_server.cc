@@ -8,9 +8,10 @@
 
 namespace ssegw::net {
 
-GatewayServer::GatewayServer(EventLoop& loop, http::SessionEnvironment& env, TlsContext& tls,
-                             ConnectionQuota& quota, const GatewayServerOptions& options)
-    : loop_(loop), env_(env), tls_(tls), quota_(quota), options_(options) {
+GatewayServer::GatewayServer(EventLoop& loop, http::SessionEnvironment& env,
+                             std::shared_ptr<TlsContext> tls, ConnectionQuota& quota,
+                             const GatewayServerOptions& options)
+    : loop_(loop), env_(env), tls_(std::move(tls)), quota_(quota), options_(options) {
   loop_.AddTurnEndHook(this);
   tick_.reset(event_new(loop_.base(), -1, EV_PERSIST, &GatewayServer::OnTick, this));
   timeval one_second{1, 0};
@@ -40,7 +41,9 @@ void GatewayServer::OnAccept(UniqueFd fd, const std::string& peer, bool tls) {
   }
   std::unique_ptr<Transport> transport;
   if (tls) {
-    transport = TlsTransport::Create(tls_, std::move(fd));
+    // The SSL object holds its own reference to the SSL_CTX, so a connection outlives a
+    // reload that replaces tls_.
+    transport = TlsTransport::Create(*tls_, std::move(fd));
   } else {
     transport = std::make_unique<PlainTransport>(std::move(fd));
   }

@@ -39,7 +39,7 @@ struct GatewayServerOptions {
 class GatewayServer final : public ConnectionOwner, public EventLoop::TurnEndHook {
  public:
   // Beyond `quota`, accepted sockets are closed at once.
-  GatewayServer(EventLoop& loop, http::SessionEnvironment& env, TlsContext& tls,
+  GatewayServer(EventLoop& loop, http::SessionEnvironment& env, std::shared_ptr<TlsContext> tls,
                 ConnectionQuota& quota, const GatewayServerOptions& options);
   ~GatewayServer();
   GatewayServer(const GatewayServer&) = delete;
@@ -47,6 +47,8 @@ class GatewayServer final : public ConnectionOwner, public EventLoop::TurnEndHoo
 
   // Accepts on `socket`: TLS connections, or cleartext ones when `tls` is false.
   void AddListener(TcpListener::BoundSocket socket, bool tls);
+  // New handshakes use `tls` (a reloaded certificate); open connections keep theirs.
+  void SetTlsContext(std::shared_ptr<TlsContext> tls) { tls_ = std::move(tls); }
   // "127.0.0.1:8443" once listening; "" for a listener not opened.
   std::string address() const { return listener_ ? listener_->address() : std::string(); }
   std::string plain_address() const {
@@ -71,7 +73,7 @@ class GatewayServer final : public ConnectionOwner, public EventLoop::TurnEndHoo
 
   EventLoop& loop_;
   http::SessionEnvironment& env_;
-  TlsContext& tls_;
+  std::shared_ptr<TlsContext> tls_;  // for new handshakes; a reload replaces it
   ConnectionQuota& quota_;
   GatewayServerOptions options_;
   std::unique_ptr<TcpListener> listener_;

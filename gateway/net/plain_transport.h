@@ -17,6 +17,7 @@ class PlainTransport final : public Transport {
   IoResult Write(std::span<const uint8_t> bytes) override;
   void Shutdown() override;
   std::string_view protocol() const override { return {}; }
+  bool encrypted() const override { return false; }
   std::string last_error() const override { return last_error_; }
 
  private:

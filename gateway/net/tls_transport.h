@@ -28,6 +28,7 @@ class TlsTransport final : public Transport {
   IoResult Write(std::span<const uint8_t> bytes) override;
   void Shutdown() override;
   std::string_view protocol() const override;
+  bool encrypted() const override { return true; }
   std::string last_error() const override { return last_error_; }
 
  private:

@@ -42,6 +42,8 @@ class Transport {
   virtual void Shutdown() = 0;
   // The application protocol agreed in the handshake ("h2"), or "" if none was.
   virtual std::string_view protocol() const = 0;
+  // TLS (h2, https) rather than cleartext (h2c, http).
+  virtual bool encrypted() const = 0;
   // What went wrong, after kError.
   virtual std::string last_error() const = 0;
 };

@@ -6,30 +6,45 @@
 #include <ctime>
 #include <utility>
 
+#include "core/request_target.h"
+#include "net/access_log.h"
+#include "net/log.h"
+
 namespace ssegw::net {
 
-Worker::Worker(size_t index, LogDirectory& log, SiteContent& site, TlsContext& tls,
+Worker::Worker(size_t index, LogDirectory& log, SiteContent& site, std::shared_ptr<TlsContext> tls,
                ConnectionQuota& quota, const WorkerOptions& options)
     : index_(index),
       log_(log),
       site_(site),
       options_(options),
       auth_(options.auth),
+      tls_(tls),
+      quota_(quota),
       fanout_(*this, counters_) {
   loop_.AddTurnEndHook(this);
   pump_timer_.reset(evtimer_new(loop_.base(), &Worker::OnPumpTimer, this));
-  server_ = std::make_unique<GatewayServer>(loop_, *this, tls, quota, options_.server);
+  server_ = std::make_unique<GatewayServer>(loop_, *this, std::move(tls), quota, options_.server);
 }
 
 Worker::~Worker() {
   // Join() has run: the connections are gone, so the fanout has no subscribers left.
   server_.reset();
+  metrics_server_.reset();
   pump_timer_.reset();
   loop_.RemoveTurnEndHook(this);
 }
 
 void Worker::AddListener(TcpListener::BoundSocket socket, bool tls) {
   server_->AddListener(std::move(socket), tls);
+}
+
+void Worker::AddMetricsListener(TcpListener::BoundSocket socket) {
+  GatewayServerOptions options = options_.server;
+  options.connection.session.metrics_only = true;
+  options.connection.session.metrics_elsewhere = false;
+  metrics_server_ = std::make_unique<GatewayServer>(loop_, *this, tls_, quota_, options);
+  metrics_server_->AddListener(std::move(socket), false);
 }
 
 void Worker::Start() {
@@ -45,6 +60,7 @@ void Worker::Run() {
   loop_.Run();
   // Connections unsubscribe their streams from this thread's fanout as they go.
   server_.reset();
+  metrics_server_.reset();
 }
 
 void Worker::Stop() {
@@ -65,13 +81,22 @@ void Worker::PostLocated(uint64_t request, std::optional<uint64_t> seq) {
 
 void Worker::PostShutdown(std::function<void()> on_idle) {
   loop_.Post([this, on_idle = std::move(on_idle)]() mutable {
-    ready_ = false;  // /readyz says 503 while the streams drain
+    // /readyz says 503 while the streams drain (the metrics listener goes on answering,
+    // so a load balancer checking there sees it).
+    ready_ = false;
     server_->BeginShutdown(std::move(on_idle));
   });
 }
 
-void Worker::PostAuthPolicy(std::shared_ptr<const http::AuthPolicy> policy) {
+void Worker::PostPolicy(std::shared_ptr<const http::AccessPolicy> policy) {
   loop_.Post([this, policy = std::move(policy)]() mutable { auth_ = std::move(policy); });
+}
+
+void Worker::PostTlsContext(std::shared_ptr<TlsContext> tls) {
+  loop_.Post([this, tls = std::move(tls)]() mutable {
+    tls_ = tls;
+    server_->SetTlsContext(std::move(tls));
+  });
 }
 
 void Worker::PostReady(bool ready) {
@@ -82,6 +107,26 @@ int64_t Worker::UnixNow() {
   timespec now{};
   clock_gettime(CLOCK_REALTIME, &now);
   return static_cast<int64_t>(now.tv_sec);
+}
+
+uint64_t Worker::NowUs() {
+  timespec now{};
+  clock_gettime(CLOCK_MONOTONIC, &now);
+  return static_cast<uint64_t>(now.tv_sec) * 1000000 + static_cast<uint64_t>(now.tv_nsec) / 1000;
+}
+
+void Worker::OnRequestFinished(const http::AccessRecord& record) {
+  if (!LogEnabled(LogLevel::kInfo)) return;
+  // A token in the query never reaches the log.
+  const std::optional<std::string>& param = auth_->query_param;
+  if (!param) {
+    LogAccess(record);
+    return;
+  }
+  const std::string path = WithoutQueryParameter(record.path, *param);
+  http::AccessRecord redacted = record;
+  redacted.path = path;
+  LogAccess(redacted);
 }
 
 void Worker::Locate(uint64_t request, const std::string& id) {

@@ -75,8 +75,8 @@ class SiteContent {
 
 struct WorkerOptions {
   GatewayServerOptions server;
-  // Who may subscribe to what; replaced at run time with PostAuthPolicy.
-  std::shared_ptr<const http::AuthPolicy> auth = std::make_shared<http::AuthPolicy>();
+  // Who may subscribe to what; replaced at run time with PostPolicy.
+  std::shared_ptr<const http::AccessPolicy> auth = std::make_shared<http::AccessPolicy>();
   // Events plus deliveries fanned out in one turn before the rest waits for the next
   // (after this turn's flush): ~26 events to 10,000 streams.
   size_t max_fanout_per_turn = 256 * 1024;
@@ -89,7 +89,7 @@ class Worker final : public FanoutHost,
                      public http::SessionEnvironment,
                      public EventLoop::TurnEndHook {
  public:
-  Worker(size_t index, LogDirectory& log, SiteContent& site, TlsContext& tls,
+  Worker(size_t index, LogDirectory& log, SiteContent& site, std::shared_ptr<TlsContext> tls,
          ConnectionQuota& quota, const WorkerOptions& options);
   ~Worker();
   Worker(const Worker&) = delete;
@@ -97,6 +97,9 @@ class Worker final : public FanoutHost,
 
   // Before Start.
   void AddListener(TcpListener::BoundSocket socket, bool tls);
+  // Before Start: --metrics-listen, cleartext, answering /metrics, /healthz and /readyz
+  // only.
+  void AddMetricsListener(TcpListener::BoundSocket socket);
   // Runs the loop on a new thread (with every signal blocked: signals go to the log
   // owner's thread).
   void Start();
@@ -112,7 +115,9 @@ class Worker final : public FanoutHost,
   // thread once no connection is left.
   void PostShutdown(std::function<void()> on_idle);
   // A reloaded policy, for requests from now on (open streams keep their deadlines).
-  void PostAuthPolicy(std::shared_ptr<const http::AuthPolicy> policy);
+  void PostPolicy(std::shared_ptr<const http::AccessPolicy> policy);
+  // A reloaded certificate and key, for handshakes from now on.
+  void PostTlsContext(std::shared_ptr<TlsContext> tls);
   // What /readyz answers from now on.
   void PostReady(bool ready);
   // Runs `task` on the worker's thread (the log owner's answers to PostAppend).
@@ -136,9 +141,11 @@ class Worker final : public FanoutHost,
   GatewayCounters& counters() override { return counters_; }
   std::string RenderMetrics() override { return site_.RenderMetrics(); }
   std::string_view DemoPage() override { return site_.DemoPage(); }
-  const http::AuthPolicy& auth() override { return *auth_; }
+  const http::AccessPolicy& policy() override { return *auth_; }
   int64_t UnixNow() override;
   bool Ready() override { return ready_; }
+  uint64_t NowUs() override;
+  void OnRequestFinished(const http::AccessRecord& record) override;
   void Publish(std::vector<EventDraft> batch, std::function<void(PublishResult)> done) override {
     log_.PostAppend(*this, std::move(batch), std::move(done));
   }
@@ -155,12 +162,15 @@ class Worker final : public FanoutHost,
   LogDirectory& log_;
   SiteContent& site_;
   const WorkerOptions options_;
-  std::shared_ptr<const http::AuthPolicy> auth_;
+  std::shared_ptr<const http::AccessPolicy> auth_;
+  std::shared_ptr<TlsContext> tls_;
+  ConnectionQuota& quota_;
   bool ready_ = true;
   EventLoop loop_;
   GatewayCounters counters_;
   Fanout fanout_;
   std::unique_ptr<GatewayServer> server_;
+  std::unique_ptr<GatewayServer> metrics_server_;  // --metrics-listen, on one worker
   EventPtr pump_timer_;
   bool pump_scheduled_ = false;
   std::thread thread_;

@@ -16,6 +16,16 @@ void GatewayTest::TearDown() {
   }
 }
 
+void GatewayTest::StartGatewayWithCertificate(TestCertificate certificate,
+                                              std::vector<std::string> extra_args) {
+  std::string error;
+  gateway_ = std::make_unique<GatewayProcess>(GatewayConfig{.binary = SSEGW_GATEWAY_BIN,
+                                                            .certificate = std::move(certificate),
+                                                            .extra_args = std::move(extra_args)});
+  ASSERT_TRUE(gateway_->Start(&error)) << error;
+  ASSERT_GT(gateway_->port(), 0) << gateway_->startup_line();
+}
+
 void GatewayTest::StartGateway(std::vector<std::string> extra_args, std::string listen_plain) {
   std::string error;
   const auto cert = MakeTestCertificate(SSEGW_GEN_DEV_CERT, &error);

@@ -41,6 +41,9 @@ class GatewayTest : public ::testing::Test {
   // Starts the gateway; a fatal failure if it does not come up. `listen_plain`, when not
   // empty, is passed as --listen-plain.
   void StartGateway(std::vector<std::string> extra_args = {}, std::string listen_plain = "");
+  // The same with this certificate and key instead of the test's own.
+  void StartGatewayWithCertificate(TestCertificate certificate,
+                                   std::vector<std::string> extra_args = {});
 
   std::unique_ptr<H2Client> Connect(H2ClientOptions options = {});
   // An HTTP/1.1 client on the TLS listener, or on the cleartext one when !options.tls.

@@ -36,9 +36,11 @@ class Environment final : public ssegw::http::SessionEnvironment {
   ssegw::GatewayCounters& counters() override { return centre_.counters(); }
   std::string RenderMetrics() override { return "ssegw_streams 0\n"; }
   std::string_view DemoPage() override { return "<!doctype html>\n"; }
-  const ssegw::http::AuthPolicy& auth() override { return policy_; }
+  const ssegw::http::AccessPolicy& policy() override { return policy_; }
   int64_t UnixNow() override { return 1'700'000'000; }
   bool Ready() override { return true; }
+  uint64_t NowUs() override { return 0; }
+  void OnRequestFinished(const ssegw::http::AccessRecord&) override {}
   // As in the gateway, the log answers later, never inside the call.
   void Publish(std::vector<ssegw::EventDraft> batch,
                std::function<void(ssegw::PublishResult)> done) override {
@@ -53,7 +55,7 @@ class Environment final : public ssegw::http::SessionEnvironment {
 
  private:
   ssegw::testing::LocalCentre centre_;
-  ssegw::http::AuthPolicy policy_;
+  ssegw::http::AccessPolicy policy_{.allowed_origins = {"*"}};
   std::vector<std::pair<std::vector<ssegw::EventDraft>, std::function<void(ssegw::PublishResult)>>>
       appends_;
 };
@@ -85,7 +87,6 @@ void Run(std::span<const uint8_t> input, bool with_prefix) {
   options.retry_ms = 100;
   options.keepalive_ms = 1000;
   options.max_stream_age_ms = 5000;
-  options.allowed_origins = {"*"};
   options.max_header_count = 16;
   options.max_header_list_bytes = 1024;
   {

@@ -199,9 +199,8 @@ TEST(H1SessionTest, ConnectionCloseIsHonoured) {
 }
 
 TEST(H1SessionTest, CorsHeadersMatchHttp2) {
-  http::SessionOptions options;
-  options.allowed_origins = {"https://app.example"};
-  H1Harness h(options);
+  H1Harness h;
+  h.env().access.allowed_origins = {"https://app.example"};
   ASSERT_TRUE(h.Send(Get("/events/t", "Origin: https://app.example\r\n")));
   const std::string out = h.Output();
   EXPECT_NE(out.find("access-control-allow-origin: https://app.example\r\n"), std::string::npos);

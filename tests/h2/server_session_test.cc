@@ -416,9 +416,8 @@ TEST(ServerSessionTest, AdvertisesLimitsInSettings) {
 }
 
 TEST(ServerSessionTest, PreflightAndCorsHeaders) {
-  SessionOptions options;
-  options.allowed_origins = {"https://app.example"};
-  H2Pair pair(options);
+  H2Pair pair;
+  pair.env().access.allowed_origins = {"https://app.example"};
   const HeaderList origin = {{"origin", "https://app.example"}};
   const int32_t preflight = pair.Request("OPTIONS", "/events/t", origin);
   const int32_t stranger = pair.Request("OPTIONS", "/events/t", {{"origin", "https://evil"}});
@@ -457,9 +456,8 @@ TEST(ServerSessionTest, PreflightAndCorsHeaders) {
 }
 
 TEST(ServerSessionTest, WildcardOriginEchoesTheOrigin) {
-  SessionOptions options;
-  options.allowed_origins = {"*"};
-  H2Pair pair(options);
+  H2Pair pair;
+  pair.env().access.allowed_origins = {"*"};
   const int32_t id = pair.Get("/events/t", {{"origin", "https://a.example"}});
   pair.Pump();
   EXPECT_EQ(pair.stream(id).header("access-control-allow-origin"), "https://a.example");

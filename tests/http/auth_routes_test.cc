@@ -24,8 +24,8 @@ class AuthRoutesTest : public ::testing::Test {
     const std::string key = files_.Write("dev.pub", signer_.KeyFileContents());
     auto loaded = auth::LoadVerifier(std::vector<std::string>{key}, auth::VerifierOptions{});
     EXPECT_TRUE(loaded.ok()) << loaded.error;
-    env_.policy.verifier = *loaded.value;
-    env_.policy.public_topics = auth::TopicGrant(
+    env_.access.verifier = *loaded.value;
+    env_.access.public_topics = auth::TopicGrant(
         {*auth::TopicPattern::Parse("news/*"), *auth::TopicPattern::Parse("clock")});
   }
 
@@ -43,7 +43,7 @@ class AuthRoutesTest : public ::testing::Test {
     for (const auto& [name, value] : headers) {
       (void)AddHeader(&head, name, value, SessionOptions{}.header_limits());
     }
-    return RouteRequest(head, options_, env_);
+    return RouteRequest(head, env_);
   }
 
   static std::string Challenge(const Reply& reply) {
@@ -102,10 +102,10 @@ TEST_F(AuthRoutesTest, HeaderThenCookieThenNothingElseUnlessEnabled) {
             200);
   // A query parameter is no token while it is off.
   EXPECT_EQ(Get("/events/user/alice/inbox?access_token=" + good).status, 401);
-  env_.policy.query_param = "access_token";
+  env_.access.query_param = "access_token";
   EXPECT_EQ(Get("/events/user/alice/inbox?access_token=" + good).status, 200);
   // Another cookie name.
-  env_.policy.cookie = "session";
+  env_.access.cookie = "session";
   EXPECT_EQ(Get("/events/user/alice/inbox", {{"cookie", "session=" + good}}).status, 200);
 }
 
@@ -133,17 +133,17 @@ TEST_F(AuthRoutesTest, TheStreamLivesUntilTheTokenExpires) {
 }
 
 TEST_F(AuthRoutesTest, WithoutKeysEveryTopicIsPublic) {
-  env_.policy.verifier = nullptr;
+  env_.access.verifier = nullptr;
   EXPECT_EQ(Get("/events/orders/42").status, 200);
 }
 
 TEST_F(AuthRoutesTest, PreflightAllowsTheAuthorizationAndLastEventIdHeaders) {
-  options_.allowed_origins = {"https://app.example"};
+  env_.access.allowed_origins = {"https://app.example"};
   RequestHead head;
   head.method = "OPTIONS";
   head.path = "/events/orders/42";
   head.origin = "https://app.example";
-  const Reply reply = RouteRequest(head, options_, env_);
+  const Reply reply = RouteRequest(head, env_);
   EXPECT_EQ(reply.status, 204);
   std::string allowed;
   for (const Header& h : reply.headers) {

@@ -21,9 +21,14 @@ class FakeEnvironment final : public SessionEnvironment {
   GatewayCounters& counters() override { return centre_.counters(); }
   std::string RenderMetrics() override;
   std::string_view DemoPage() override { return "<!doctype html><title>demo</title>\n"; }
-  const AuthPolicy& auth() override { return policy; }
+  const AccessPolicy& policy() override { return access; }
   int64_t UnixNow() override { return unix_now; }
   bool Ready() override { return ready; }
+  uint64_t NowUs() override { return now_us; }
+  void OnRequestFinished(const AccessRecord& record) override {
+    access_log.push_back(std::string(record.method) + " " + std::string(record.path) + " " +
+                         std::to_string(record.status) + " " + std::string(record.protocol));
+  }
   // POST /publish: appended to the log at the next Settle, as the log owner would later.
   void Publish(std::vector<EventDraft> batch, std::function<void(PublishResult)> done) override {
     appends_.emplace_back(std::move(batch), std::move(done));
@@ -48,9 +53,11 @@ class FakeEnvironment final : public SessionEnvironment {
   const History& history() { return centre_.log().history(); }
 
   // The authorization policy the routes apply (public by default) and the clock they read.
-  AuthPolicy policy;
+  AccessPolicy access;
   int64_t unix_now = 1'700'000'000;
   bool ready = true;
+  uint64_t now_us = 1'000'000;
+  std::vector<std::string> access_log;  // "METHOD PATH STATUS PROTOCOL" per finished request
 
  private:
   ssegw::testing::LocalCentre centre_;

@@ -29,7 +29,7 @@ TEST(RouteRequestTest, EventStreamCarriesTheSubscription) {
   testing::FakeEnvironment env;
   RequestHead head = Head("GET", "/events?topic=b&topic=a&lastEventId=p");
   head.last_event_id = "h";
-  const Reply reply = RouteRequest(head, SessionOptions{}, env);
+  const Reply reply = RouteRequest(head, env);
   ASSERT_EQ(reply.kind, Reply::Kind::kEventStream);
   EXPECT_EQ(reply.status, 200);
   EXPECT_EQ(reply.subscription.topics, (TopicSet{"a", "b"}));
@@ -40,31 +40,34 @@ TEST(RouteRequestTest, EmptyLastEventIdHeaderKeepsTheParameter) {
   testing::FakeEnvironment env;
   RequestHead head = Head("GET", "/events/t?lastEventId=p");
   head.last_event_id = "";
-  const Reply reply = RouteRequest(head, SessionOptions{}, env);
+  const Reply reply = RouteRequest(head, env);
   ASSERT_EQ(reply.kind, Reply::Kind::kEventStream);
   EXPECT_EQ(reply.subscription.last_event_id, "p");
 }
 
 TEST(RouteRequestTest, StatusByMethodAndPath) {
   testing::FakeEnvironment env;
-  const SessionOptions options;
-  EXPECT_EQ(RouteRequest(Head("GET", "/healthz"), options, env).status, 200);
-  EXPECT_EQ(RouteRequest(Head("HEAD", "/healthz"), options, env).status, 200);
-  EXPECT_TRUE(RouteRequest(Head("HEAD", "/healthz"), options, env).head_only);
-  EXPECT_EQ(RouteRequest(Head("POST", "/healthz"), options, env).status, 405);
-  EXPECT_EQ(RouteRequest(Head("OPTIONS", "/healthz"), options, env).status, 405);
+  EXPECT_EQ(RouteRequest(Head("GET", "/healthz"), env).status, 200);
+  EXPECT_EQ(RouteRequest(Head("HEAD", "/healthz"), env).status, 200);
+  EXPECT_TRUE(RouteRequest(Head("HEAD", "/healthz"), env).head_only);
+  EXPECT_EQ(RouteRequest(Head("POST", "/healthz"), env).status, 405);
+  EXPECT_EQ(RouteRequest(Head("OPTIONS", "/healthz"), env).status, 405);
   // Without CORS, OPTIONS is just another method; with it, a preflight.
-  EXPECT_EQ(RouteRequest(Head("OPTIONS", "/events/t"), options, env).status, 405);
-  SessionOptions cors;
-  cors.allowed_origins = {"https://app.example"};
-  EXPECT_EQ(RouteRequest(Head("OPTIONS", "/events/t"), cors, env).status, 204);
-  EXPECT_EQ(RouteRequest(Head("PUT", "/events/t"), options, env).status, 405);
-  EXPECT_EQ(RouteRequest(Head("GET", "/healthz/"), options, env).status, 404);
-  EXPECT_EQ(RouteRequest(Head("POST", "/nope"), options, env).status, 404);
-  EXPECT_EQ(RouteRequest(Head("GET", "/events/"), options, env).status, 400);
+  EXPECT_EQ(RouteRequest(Head("OPTIONS", "/events/t"), env).status, 405);
+  env.access.allowed_origins = {"https://app.example"};
+  EXPECT_EQ(RouteRequest(Head("OPTIONS", "/events/t"), env).status, 204);
+  env.access.allowed_origins.clear();
+  EXPECT_EQ(RouteRequest(Head("PUT", "/events/t"), env).status, 405);
+  EXPECT_EQ(RouteRequest(Head("GET", "/healthz/"), env).status, 404);
+  EXPECT_EQ(RouteRequest(Head("POST", "/nope"), env).status, 404);
+  EXPECT_EQ(RouteRequest(Head("GET", "/events/"), env).status, 400);
   RequestHead big = Head("GET", "/events/t");
   big.too_large = true;
-  EXPECT_EQ(RouteRequest(big, options, env).status, 431);
+  EXPECT_EQ(RouteRequest(big, env).status, 431);
+  env.ready = true;
+  EXPECT_EQ(RouteRequest(Head("GET", "/readyz"), env).status, 200);
+  env.ready = false;
+  EXPECT_EQ(RouteRequest(Head("GET", "/readyz"), env).status, 503);
 }
 
 }  // namespace

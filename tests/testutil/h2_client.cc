@@ -316,6 +316,18 @@ int32_t H2Client::Request(std::string_view method, std::string_view path,
   return id;
 }
 
+std::string H2Client::peer_certificate_der() const {
+  if (ssl_ == nullptr) return {};
+  X509* cert = SSL_get0_peer_certificate(ssl_);
+  if (cert == nullptr) return {};
+  unsigned char* der = nullptr;
+  const int length = i2d_X509(cert, &der);
+  if (length <= 0) return {};
+  std::string out(reinterpret_cast<const char*>(der), static_cast<size_t>(length));
+  OPENSSL_free(der);
+  return out;
+}
+
 StreamState* H2Client::stream(int32_t stream_id) {
   auto it = streams_.find(stream_id);
   return it == streams_.end() ? nullptr : it->second.get();

@@ -154,6 +154,8 @@ class H2Client {
   // Why the connection failed, if it did.
   const std::string& error() const { return error_; }
   std::string alpn() const { return alpn_; }
+  // The server's certificate (DER) from the TLS handshake; empty without one.
+  std::string peer_certificate_der() const;
   // SETTINGS_MAX_CONCURRENT_STREAMS announced by the server (0 before its SETTINGS).
   uint32_t remote_max_concurrent_streams() const;
   bool server_settings_received() const { return server_settings_received_; }

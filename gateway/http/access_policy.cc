@@ -1,4 +1,4 @@
-#include "http/auth_policy.h"
+#include "http/access_policy.h"
 
 #include <algorithm>
 
@@ -9,7 +9,7 @@ namespace ssegw::http {
 namespace {
 
 // The request's token, in the contract's order; nullopt when it carries none.
-std::optional<std::string> TokenOf(const AuthPolicy& policy, const RequestHead& request,
+std::optional<std::string> TokenOf(const AccessPolicy& policy, const RequestHead& request,
                                    std::string_view query) {
   if (request.authorization) {
     // Another scheme (Basic, say) is no token at all.
@@ -24,13 +24,13 @@ std::optional<std::string> TokenOf(const AuthPolicy& policy, const RequestHead& 
 
 }  // namespace
 
-auth::AuthResult VerifyRequest(const AuthPolicy& policy, const RequestHead& request,
+auth::AuthResult VerifyRequest(const AccessPolicy& policy, const RequestHead& request,
                                std::string_view query, int64_t now) {
   if (policy.verifier == nullptr) return auth::AuthResult::NoToken();
   return policy.verifier->Verify(TokenOf(policy, request, query), now);
 }
 
-bool Grants(const AuthPolicy& policy, const auth::Claims& claims,
+bool Grants(const AccessPolicy& policy, const auth::Claims& claims,
             std::span<const std::string> topics, Action action) {
   return std::all_of(topics.begin(), topics.end(), [&](const std::string& topic) {
     if (action == Action::kPublish) return claims.CanPublish(topic);
@@ -38,7 +38,7 @@ bool Grants(const AuthPolicy& policy, const auth::Claims& claims,
   });
 }
 
-Access Authorize(const AuthPolicy& policy, const RequestHead& request, std::string_view query,
+Access Authorize(const AccessPolicy& policy, const RequestHead& request, std::string_view query,
                  std::span<const std::string> topics, Action action, int64_t now) {
   if (policy.verifier == nullptr) return {};
   if (action == Action::kSubscribe && policy.public_topics.GrantsAll(topics)) return {};

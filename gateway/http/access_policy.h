@@ -1,8 +1,9 @@
-// AuthPolicy: who may subscribe to (and publish on) which topics — the verifier of the
+// AccessPolicy: who may subscribe to (and publish on) which topics — the verifier of the
 // configured keys, the public topics, and where a request's token is looked for — and
-// the decision for one request.
+// from which origins browsers may read the answers (CORS); the decision for one request.
+// Everything here is what a SIGHUP reload may change for requests to come.
 //
-// A policy is immutable once built and shared (std::shared_ptr<const AuthPolicy>) by
+// A policy is immutable once built and shared (std::shared_ptr<const AccessPolicy>) by
 // every worker; a reload builds a new one and posts it to each worker. No clocks: the
 // caller passes the time.
 #pragma once
@@ -13,6 +14,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "auth/grant.h"
 #include "auth/verifier.h"
@@ -20,12 +22,13 @@
 
 namespace ssegw::http {
 
-struct AuthPolicy {
+struct AccessPolicy {
   // Null: no --auth-key, so every topic is public and POST /publish is not served.
   std::shared_ptr<const auth::Verifier> verifier;
-  auth::TopicGrant public_topics;          // --public-topic
-  std::string cookie = "ssegw_token";      // --auth-cookie
-  std::optional<std::string> query_param;  // --auth-query-param; off when unset
+  auth::TopicGrant public_topics;            // --public-topic
+  std::string cookie = "ssegw_token";        // --auth-cookie
+  std::optional<std::string> query_param;    // --auth-query-param; off when unset
+  std::vector<std::string> allowed_origins;  // CORS (--allow-origin): "*" or exact origins
 };
 
 enum class Action { kSubscribe, kPublish };
@@ -45,19 +48,19 @@ struct Access {
 
 // The request's token, verified: the Bearer header's, else the cookie's, else (when
 // enabled) the query parameter's. Without a verifier: no token.
-auth::AuthResult VerifyRequest(const AuthPolicy& policy, const RequestHead& request,
+auth::AuthResult VerifyRequest(const AccessPolicy& policy, const RequestHead& request,
                                std::string_view query, int64_t now);
 
 // Whether `claims` (of a valid token) grant `action` on every one of `topics`, public
 // topics counting as granted for subscribing.
-bool Grants(const AuthPolicy& policy, const auth::Claims& claims,
+bool Grants(const AccessPolicy& policy, const auth::Claims& claims,
             std::span<const std::string> topics, Action action);
 
 // Whether the request may `action` every one of `topics`. Its token is the
 // Authorization header's Bearer token, else the cookie's value, else (when enabled) the
 // query parameter's. A topic that is public needs no token for subscribing; publishing
 // always needs one.
-Access Authorize(const AuthPolicy& policy, const RequestHead& request, std::string_view query,
+Access Authorize(const AccessPolicy& policy, const RequestHead& request, std::string_view query,
                  std::span<const std::string> topics, Action action, int64_t now);
 
 // The www-authenticate value that goes with a refusal (empty for kAllowed).
