@@ -44,6 +44,13 @@ struct Config {
   uint32_t threads = 0;  // 0: one per online CPU
   net::LogLevel log_level = net::LogLevel::kInfo;
   net::LogFormat log_format = net::LogFormat::kText;
+  // The cluster log: with no URL the history lives in the process.
+  std::vector<std::string> nats_urls;
+  std::string nats_creds;
+  std::string nats_ca;
+  std::string nats_stream = "SSEGW";
+  uint32_t nats_replicas = 1;
+  uint32_t publish_timeout_ms = 2000;
 };
 
 struct ParseResult {

@@ -12,9 +12,9 @@
 #include <utility>
 #include <vector>
 
+#include "app/event_log_factory.h"
 #include "app/gateway_environment.h"
 #include "core/counters.h"
-#include "core/memory_log.h"
 #include "net/connection_quota.h"
 #include "net/event_loop.h"
 #include "net/listener.h"
@@ -120,10 +120,11 @@ int RunGateway(const Config& config) {
   site.AddCounters(&log_counters);
   net::ConnectionQuota quota(config.max_connections);
   net::LogOwner owner(loop, net::LogOwnerOptions{});
-  MemoryLog log(MemoryLogOptions{.history_events = config.history_events,
-                                 .history_bytes = config.history_bytes},
-                WallClockMs(), owner, log_counters);
-  owner.SetLog(&log);
+  std::unique_ptr<LogService> log =
+      MakeLogService(config, loop, owner, log_counters, WallClockMs(), &error);
+  if (log == nullptr) return StartupError(error);
+  owner.SetLog(&log->log());
+  site.AddMetricsSection([&log](std::string* out) { log->RenderMetrics(out); });
 
   const net::WorkerOptions worker_options = WorkerOptionsFrom(config);
   std::vector<std::unique_ptr<net::Worker>> workers;
@@ -145,7 +146,7 @@ int RunGateway(const Config& config) {
     }
   } join_workers{workers};
 
-  net::PublishServer publish(loop, log, owner, log_counters,
+  net::PublishServer publish(loop, log->log(), owner, log_counters,
                              {.path = config.socket_path,
                               .mode = static_cast<mode_t>(config.socket_mode),
                               .publisher = {.max_frame_bytes = config.max_frame_bytes}});
@@ -187,12 +188,16 @@ int RunGateway(const Config& config) {
     evtimer_add(grace_timer.get(), &kShutdownGrace);
   });
 
-  printf("sse-gateway: listening on %s, publish socket %s\n", Listeners(*workers[0]).c_str(),
-         publish.path().c_str());
-  fflush(stdout);
-  LOG_INFO("%u worker threads; publish socket mode %04o; history %llu events / %llu bytes",
-           worker_count, config.socket_mode, static_cast<unsigned long long>(config.history_events),
-           static_cast<unsigned long long>(config.history_bytes));
+  // With the cluster log, once its tail is loaded: resumes work from the first request.
+  log->WhenReady([&] {
+    printf("sse-gateway: listening on %s, publish socket %s\n", Listeners(*workers[0]).c_str(),
+           publish.path().c_str());
+    fflush(stdout);
+    LOG_INFO("%u worker threads; publish socket mode %04o; history %llu events / %llu bytes",
+             worker_count, config.socket_mode,
+             static_cast<unsigned long long>(config.history_events),
+             static_cast<unsigned long long>(config.history_bytes));
+  });
 
   loop.Run();
   publish.Close();

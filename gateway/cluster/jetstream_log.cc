@@ -135,8 +135,9 @@ void JetStreamLog::OnStream(NatsResult<StreamDescription> result) {
   delivered_ = start - 1;
   warm_target_ = stream.last_seq;
   stream_last_seq_ = stream.last_seq;
-  LOG_INFO("NATS stream %s%s: messages %llu to %llu; reading from %llu", options_.stream.c_str(),
-           stream.created ? " created" : "", static_cast<unsigned long long>(stream.first_seq),
+  LOG_INFO("NATS stream %s%s (ids %s-…): messages %llu to %llu; reading from %llu",
+           options_.stream.c_str(), stream.created ? " created" : "", epoch_.c_str(),
+           static_cast<unsigned long long>(stream.first_seq),
            static_cast<unsigned long long>(stream.last_seq),
            static_cast<unsigned long long>(start));
   subscription_ = std::make_unique<OrderedSubscription>(
@@ -498,6 +499,14 @@ void JetStreamLog::OnReadRange(uint64_t after, NatsResult<std::vector<StoredMess
   }
   if (read.events.empty() && !read.gap) read.lost = true;
   done(std::move(read));
+}
+
+void JetStreamLog::set_on_ready(std::function<void()> on_ready) {
+  if (announced_ready_) {
+    on_ready();
+    return;
+  }
+  on_ready_ = std::move(on_ready);
 }
 
 void JetStreamLog::UpdateReady() {

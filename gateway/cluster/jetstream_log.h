@@ -113,7 +113,8 @@ class JetStreamLog final : public EventLog {
   void Tick(Clock::time_point now);
 
   bool ready() const { return ready_.load(std::memory_order_acquire); }
-  void set_on_ready(std::function<void()> on_ready) { on_ready_ = std::move(on_ready); }
+  // Runs `on_ready` the first time ready() becomes true (at once if it was already).
+  void set_on_ready(std::function<void()> on_ready);
   // Publish → acknowledgement times.
   const LatencyHistogram& ack_latency() const { return ack_latency_; }
   const std::string& subject() const { return subject_; }
