@@ -6,10 +6,12 @@
 #include <signal.h>
 
 #include <algorithm>
+#include <cstdlib>
 #include <string>
 #include <vector>
 
 #include "gateway_cluster_support.h"
+#include "testutil/command.h"
 
 namespace ssegw::testing {
 namespace {
@@ -321,6 +323,32 @@ TEST_F(GatewayClusterTest, EventsGoneFromTheStreamBeforeAGatewayReadThemAreAGapT
   ASSERT_TRUE(WaitForEvents(*client_a, on_a, 8, kLongWait));
   EXPECT_THAT(Data(on_a->events), ElementsAreArray(Numbered("e", 2, 10)));
   EXPECT_EQ(Value(Metrics(*client_a), "ssegw_log_gaps_total"), 0);
+}
+
+// The number after "key": in sse-bench's JSON line; -1 if absent.
+double JsonField(const std::string& json, const std::string& key) {
+  const size_t at = json.find("\"" + key + "\":");
+  return at == std::string::npos ? -1 : std::strtod(json.c_str() + at + key.size() + 3, nullptr);
+}
+
+TEST_F(GatewayClusterTest, SseBenchPublishesOnOneGatewayAndCountsDeliveriesOnAnother) {
+  // What the cluster benchmarks run (docs/BENCHMARKS.md), briefly and slowly: a check
+  // that nothing is lost on the way, not a measurement.
+  ASSERT_NO_FATAL_FAILURE(StartNats());
+  GatewayProcess* a = StartClusterGateway();
+  GatewayProcess* b = StartClusterGateway();
+  ASSERT_TRUE(a && b);
+  const CommandResult run = RunCommand(
+      {SSEGW_BENCH_BIN, "--url", "https://127.0.0.1:" + std::to_string(b->port()) + "/events/bench",
+       "--connections", "2", "--streams", "5", "--duration", "1", "--publish-rate", "50", "--batch",
+       "5", "--socket", a->socket_path(), "--json-only"});
+  SCOPED_TRACE(run.out + run.err);
+  EXPECT_EQ(run.exit_code, 0);
+  const double published = JsonField(run.out, "events_published");
+  EXPECT_GT(published, 0);
+  EXPECT_EQ(JsonField(run.out, "events_received"), published * 10);
+  EXPECT_EQ(JsonField(run.out, "lost"), 0);
+  EXPECT_EQ(JsonField(run.out, "errors"), 0);
 }
 
 }  // namespace
