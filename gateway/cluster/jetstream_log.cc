@@ -420,8 +420,7 @@ void JetStreamLog::Locate(const std::string& id, LocateDone done) {
   const std::optional<AssignedIdParts> parts = ParseAssignedId(id);
   if (!stream_known_ || !parts || parts->epoch != epoch_) return done(std::nullopt);
   const uint64_t position = parts->position;
-  const uint64_t stream_seq = StreamSeqOf(position);
-  if (stream_seq > delivered_) {
+  if (StreamSeqOf(position) > delivered_) {
     // Read by the gateway that named it, not yet by this one: answered once it is (an
     // id that names no message yet gives up after publish_timeout).
     awaiting_locate_.emplace(
@@ -429,10 +428,21 @@ void JetStreamLog::Locate(const std::string& id, LocateDone done) {
     return;
   }
   // Older than the history: resumable while the stream holds it.
+  LocateInStream(position, GetMode::kDirect, std::move(done));
+}
+
+void JetStreamLog::LocateInStream(uint64_t position, GetMode mode, LocateDone done) {
   connection_->GetMessage(
-      options_.stream, stream_seq, GetMode::kDirect,
-      [this, position, done = std::move(done)](NatsResult<StoredMessage> result) {
-        if (!result.ok()) return done(std::nullopt);
+      options_.stream, StreamSeqOf(position), mode,
+      [this, position, mode, done = std::move(done)](NatsResult<StoredMessage> result) mutable {
+        if (!result.ok()) {
+          // Any replica answers a direct get, but only for a stream that allows it (an
+          // operator's may not): then the leader.
+          if (mode == GetMode::kDirect && result.error().kind != NatsErrorKind::kNotFound) {
+            return LocateInStream(position, GetMode::kLeader, std::move(done));
+          }
+          return done(std::nullopt);
+        }
         const std::optional<std::vector<EventDraft>> drafts = Decode(result.value());
         const uint32_t index = IndexOf(position);
         const bool named_by_the_log =

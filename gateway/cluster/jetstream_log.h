@@ -139,6 +139,8 @@ class JetStreamLog final : public EventLog {
   void Finish(PendingAppend& pending);
   void AnswerWaitersUpTo(uint64_t stream_seq);
   void AnswerLocate(uint64_t position, const LocateDone& done);
+  // Whether the stream holds the log-named event at `position`, with one get.
+  void LocateInStream(uint64_t position, GetMode mode, LocateDone done);
   void OnReadRange(uint64_t after, NatsResult<std::vector<StoredMessage>> result, ReadDone done);
   // The events of one stored record, as the reading side commits them (ids assigned,
   // bytes encoded); nullopt for a record that is not valid.
