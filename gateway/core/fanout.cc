@@ -172,15 +172,7 @@ size_t Fanout::FeedFromTail(Subscriber* s, size_t budget) {
       return looked;
     }
     if (looked >= budget) return looked;
-    const LogEvent& event = tail_.at(i);
-    if (Intersects(event.topics, s->topics_)) {
-      if (!s->Offer(event.message)) {
-        WaitForRoom(s);
-        return looked;
-      }
-      ++counters_.replayed_events_total;
-    }
-    s->cursor_ = event.seq;
+    if (!Replay(s, tail_.at(i))) return looked;
     ++i;
     ++looked;
   }
@@ -196,15 +188,7 @@ size_t Fanout::FeedFromLog(Subscriber* s, size_t budget) {
   size_t looked = 0;
   for (; slice.next < slice.events.size() && looked < budget; ++slice.next, ++looked) {
     const LogEvent& event = *slice.events[slice.next];
-    if (event.seq <= s->cursor_) continue;
-    if (Intersects(event.topics, s->topics_)) {
-      if (!s->Offer(event.message)) {
-        WaitForRoom(s);
-        return looked;
-      }
-      ++counters_.replayed_events_total;
-    }
-    s->cursor_ = event.seq;
+    if (event.seq > s->cursor_ && !Replay(s, event)) return looked;
   }
   if (slice.next < slice.events.size()) return looked;  // out of budget
   // Used up: on from the tail, or from the next slice of the log.
@@ -214,6 +198,18 @@ size_t Fanout::FeedFromLog(Subscriber* s, size_t budget) {
     return looked;
   }
   return looked + FeedFromTail(s, budget - looked);
+}
+
+bool Fanout::Replay(Subscriber* s, const LogEvent& event) {
+  if (Intersects(event.topics, s->topics_)) {
+    if (!s->Offer(event.message)) {
+      WaitForRoom(s);
+      return false;
+    }
+    ++counters_.replayed_events_total;
+  }
+  s->cursor_ = event.seq;
+  return true;
 }
 
 void Fanout::RequestRead(Subscriber* s) {

@@ -119,6 +119,9 @@ class Fanout {
   // One subscriber's share of Pump: from the tail, or from a slice of the log.
   size_t FeedFromTail(Subscriber* s, size_t budget);
   size_t FeedFromLog(Subscriber* s, size_t budget);
+  // Offers `event` when it matches and moves the cursor past it; false: no room (the
+  // subscriber now waits for Resume, its cursor still before the event).
+  bool Replay(Subscriber* s, const LogEvent& event);
   void RequestRead(Subscriber* s);
   // The first hole after `after` and before `before`, or nullptr.
   const Hole* HoleBetween(uint64_t after, uint64_t before) const;

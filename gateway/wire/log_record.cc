@@ -3,6 +3,7 @@
 #include <utility>
 
 #include "ssegw/internal/log_record.pb.h"
+#include "wire/take_draft.h"
 
 namespace ssegw::wire {
 
@@ -26,13 +27,7 @@ std::optional<std::vector<EventDraft>> DecodeLogRecord(std::string_view bytes) {
   std::vector<EventDraft> drafts;
   drafts.reserve(static_cast<size_t>(record.events_size()));
   for (internal::LogRecordEvent& event : *record.mutable_events()) {
-    EventDraft& draft = drafts.emplace_back();
-    draft.topics.reserve(static_cast<size_t>(event.topics_size()));
-    for (std::string& topic : *event.mutable_topics()) draft.topics.push_back(std::move(topic));
-    draft.id = std::move(*event.mutable_id());
-    draft.type = std::move(*event.mutable_type());
-    draft.data = std::move(*event.mutable_data());
-    draft.retry_ms = event.retry_ms();
+    drafts.push_back(TakeDraft(&event));
   }
   return drafts;
 }
