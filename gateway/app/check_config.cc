@@ -11,6 +11,7 @@
 #include <ctime>
 #include <utility>
 
+#include "app/auth_setup.h"
 #include "net/tls_context.h"
 
 namespace ssegw::app {
@@ -139,7 +140,15 @@ void CheckPublishSocket(const Config& config, CheckReport* report) {
   report->checked.push_back("--socket " + path + " (mode " + mode + ")");
 }
 
-void CheckAuthKeys(const Config&, CheckReport*) {}
+void CheckAuthKeys(const Config& config, CheckReport* report) {
+  if (config.auth_keys.empty()) return;
+  std::string error;
+  if (BuildAuthPolicy(config, &error) == nullptr) {
+    report->problems.push_back(error);
+    return;
+  }
+  for (const std::string& file : config.auth_keys) report->checked.push_back("--auth-key " + file);
+}
 
 void CheckClusterFiles(const Config& config, CheckReport* report) {
   if (config.nats_urls.empty()) return;

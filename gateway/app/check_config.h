@@ -28,8 +28,8 @@ CheckReport CheckConfig(const Config& config);
 void CheckCertificateAndKey(const Config& config, CheckReport* report);
 void CheckListenAddresses(const Config& config, CheckReport* report);
 void CheckPublishSocket(const Config& config, CheckReport* report);
-// Subscriber authorization keys: nothing to check until --auth-key exists; then load each
-// key with the server's own code and report the ones that fail.
+// Subscriber authorization keys: each --auth-key loaded with the server's own code, for
+// the accepted algorithms; the first that fails is reported.
 void CheckAuthKeys(const Config& config, CheckReport* report);
 // With --nats: the credentials and CA files can be read (the servers are not contacted).
 void CheckClusterFiles(const Config& config, CheckReport* report);

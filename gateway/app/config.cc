@@ -14,6 +14,7 @@
 #include <toml.hpp>
 
 #include "app/closest_name.h"
+#include "auth/topic_pattern.h"
 
 namespace ssegw::app {
 namespace {
@@ -46,9 +47,31 @@ constexpr FlagSpec kFlags[] = {
     {"max-streams", "N", "SETTINGS_MAX_CONCURRENT_STREAMS [1000]", false},
     {"stream-buffer", "BYTES", "unsent bytes per stream before the slow-consumer rule [1048576]",
      false},
+    {"slow-consumer-grace", "SECONDS",
+     "a slow stream that has not drained its queue by then is reset (HTTP/1.1: closed) [10]",
+     false},
     {"max-frame", "BYTES", "largest publish frame accepted [1048576]", false},
     {"allow-origin", "ORIGIN", "CORS: * or an exact origin; repeatable", true},
     {"threads", "N", "event-loop threads; 0: one per online CPU [0]", false},
+    {"auth-key", "FILE",
+     "subscribers need a JWT: PEM public key (EC P-256, RSA) or, with --auth-alg HS256, a "
+     "shared-secret file; repeatable (key rotation) [none: every topic is public]",
+     true},
+    {"auth-alg", "ALG", "accepted token algorithms: ES256, RS256, HS256; repeatable [ES256]", true},
+    {"auth-audience", "AUD", "tokens' aud must match [not checked]", false},
+    {"auth-issuer", "ISS", "tokens' iss must match [not checked]", false},
+    {"auth-cookie", "NAME", "cookie read when there is no Authorization header [ssegw_token]",
+     false},
+    {"auth-query-param", "NAME",
+     "also read the token from this query parameter (it shows in logs and history) [off]", false},
+    {"public-topic", "PATTERN",
+     "topics anyone may subscribe to without a token (* one segment, final ** the rest); "
+     "repeatable",
+     true},
+    {"socket-allow-uid", "UID",
+     "only these peer uids may publish on the socket (SO_PEERCRED), on top of its mode; "
+     "repeatable [any]",
+     true},
     {"log-level", "LEVEL", "debug, info, warn or error [info]", false},
     {"log-format", "FORMAT", "text, or json: one JSON object per line [text]", false},
     {"nats", "URL",
@@ -153,6 +176,16 @@ void CheckOrigin(const std::string& flag, const RawSetting& raw, const std::stri
   }
 }
 
+// A cookie or query-parameter name: an RFC 9110 token (no separators, no spaces).
+void CheckToken(const std::string& flag, const RawSetting& raw, const std::string& name) {
+  constexpr std::string_view kSpecials = "()<>@,;:\\\"/[]?={} \t";
+  const bool ok = !name.empty() && std::all_of(name.begin(), name.end(), [&](char c) {
+    return c > ' ' && c < 0x7f && kSpecials.find(c) == std::string_view::npos;
+  });
+  if (!ok)
+    Fail(flag, raw, "expects a name of letters, digits and -._~!#$%&'*+^`|, got \"" + name + "\"");
+}
+
 // What libnats connects to: nats://HOST:PORT or tls://HOST:PORT (the port may be left out).
 void CheckNatsUrl(const std::string& flag, const RawSetting& raw, const std::string& url) {
   const bool scheme = url.starts_with("nats://") || url.starts_with("tls://");
@@ -212,6 +245,8 @@ Config Validate(const RawSettings& settings) {
           static_cast<uint32_t>(ParseUnsigned(flag, raw, 1, std::numeric_limits<int32_t>::max()));
     } else if (flag == "stream-buffer") {
       config.stream_buffer_bytes = ParseUnsigned(flag, raw, 1024, uint64_t{1} << 36);
+    } else if (flag == "slow-consumer-grace") {
+      config.slow_consumer_grace_s = static_cast<uint32_t>(ParseUnsigned(flag, raw, 1, 3600));
     } else if (flag == "max-frame") {
       // protobuf parses at most INT_MAX bytes as one message.
       config.max_frame_bytes = ParseUnsigned(flag, raw, 16, std::numeric_limits<int32_t>::max());
@@ -220,6 +255,49 @@ Config Validate(const RawSettings& settings) {
       config.allow_origins = raw.values;
     } else if (flag == "threads") {
       config.threads = static_cast<uint32_t>(ParseUnsigned(flag, raw, 0, 1024));
+    } else if (flag == "auth-key") {
+      for (const std::string& file : raw.values) {
+        if (file.empty()) Fail(flag, raw, "expects a file name");
+      }
+      config.auth_keys = raw.values;
+    } else if (flag == "auth-alg") {
+      config.auth_algorithms.clear();
+      for (const std::string& name : raw.values) {
+        std::optional<auth::Algorithm> algorithm = auth::ParseAlgorithm(name);
+        if (!algorithm) Fail(flag, raw, "expects ES256, RS256 or HS256, got \"" + name + "\"");
+        if (std::find(config.auth_algorithms.begin(), config.auth_algorithms.end(), *algorithm) ==
+            config.auth_algorithms.end()) {
+          config.auth_algorithms.push_back(*algorithm);
+        }
+      }
+    } else if (flag == "auth-audience") {
+      config.auth_audience = Single(flag, raw);
+    } else if (flag == "auth-issuer") {
+      config.auth_issuer = Single(flag, raw);
+    } else if (flag == "auth-cookie") {
+      config.auth_cookie = Single(flag, raw);
+      CheckToken(flag, raw, config.auth_cookie);
+    } else if (flag == "auth-query-param") {
+      config.auth_query_param = Single(flag, raw);
+      CheckToken(flag, raw, *config.auth_query_param);
+    } else if (flag == "public-topic") {
+      for (const std::string& pattern : raw.values) {
+        if (!auth::TopicPattern::Parse(pattern)) {
+          Fail(flag, raw,
+               "\"" + pattern +
+                   "\" is not a topic pattern: segments of A-Z a-z 0-9 - _ . ~ : @, or * for one "
+                   "segment, or ** as the last");
+        }
+      }
+      config.public_topics = raw.values;
+    } else if (flag == "socket-allow-uid") {
+      config.socket_allow_uids.clear();
+      for (size_t i = 0; i < raw.values.size(); ++i) {
+        RawSetting one = raw;
+        one.values = {raw.values[i]};
+        config.socket_allow_uids.push_back(static_cast<uint32_t>(
+            ParseUnsigned(flag, one, 0, std::numeric_limits<uint32_t>::max())));
+      }
     } else if (flag == "log-level") {
       std::optional<net::LogLevel> level = net::ParseLogLevel(Single(flag, raw));
       if (!level) {
@@ -267,7 +345,7 @@ std::vector<std::string_view> SettingNames() {
 // The TOML type a key takes, told by its flag's value name, so that a new numeric flag
 // needs nothing but its row in kFlags.
 bool TakesInteger(const FlagSpec& spec) {
-  for (std::string_view name : {"N", "EVENTS", "BYTES", "SECONDS", "MS"}) {
+  for (std::string_view name : {"N", "EVENTS", "BYTES", "SECONDS", "MS", "UID"}) {
     if (spec.value_name == name) return true;
   }
   return false;
@@ -277,6 +355,7 @@ std::string TypeRule(const FlagSpec& spec) {
   if (std::string_view(spec.name) == "socket-mode") {
     return "must be a string such as \"0660\" (TOML would read 0660 as the decimal 660)";
   }
+  if (TakesInteger(spec) && spec.repeatable) return "must be an integer or an array of integers";
   if (TakesInteger(spec)) return "must be an integer";
   if (spec.repeatable) return "must be a string or an array of strings";
   return "must be a string";

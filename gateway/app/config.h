@@ -14,6 +14,7 @@
 #include <string>
 #include <vector>
 
+#include "auth/algorithm.h"
 #include "net/log.h"
 
 namespace ssegw::app {
@@ -39,9 +40,19 @@ struct Config {
   uint64_t max_connections = 10000;
   uint32_t max_streams = 1000;
   uint64_t stream_buffer_bytes = 1048576;
+  uint32_t slow_consumer_grace_s = 10;
   uint64_t max_frame_bytes = 1048576;
   std::vector<std::string> allow_origins;
   uint32_t threads = 0;  // 0: one per online CPU
+  // Subscriber authorization: with no key, every topic is public.
+  std::vector<std::string> auth_keys;
+  std::vector<auth::Algorithm> auth_algorithms{auth::kDefaultAlgorithm};
+  std::optional<std::string> auth_audience;
+  std::optional<std::string> auth_issuer;
+  std::string auth_cookie = "ssegw_token";
+  std::optional<std::string> auth_query_param;
+  std::vector<std::string> public_topics;   // patterns, checked by auth::TopicPattern
+  std::vector<uint32_t> socket_allow_uids;  // empty: any peer the socket's mode lets in
   net::LogLevel log_level = net::LogLevel::kInfo;
   net::LogFormat log_format = net::LogFormat::kText;
   // The cluster log: with no URL the history lives in the process.

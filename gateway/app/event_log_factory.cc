@@ -20,6 +20,7 @@ class MemoryLogService final : public LogService {
   EventLog& log() override { return log_; }
   bool ready() const override { return true; }
   void WhenReady(std::function<void()> fn) override { fn(); }
+  void OnReadyChange(std::function<void(bool)> fn) override { fn(true); }
   void RenderMetrics(std::string*) const override {}
 
  private:
@@ -44,6 +45,10 @@ class ClusterLogService final : public LogService {
   EventLog& log() override { return *log_; }
   bool ready() const override { return log_->ready(); }
   void WhenReady(std::function<void()> fn) override { log_->set_on_ready(std::move(fn)); }
+  void OnReadyChange(std::function<void(bool)> fn) override {
+    fn(log_->ready());
+    log_->set_on_ready_change(std::move(fn));
+  }
   void RenderMetrics(std::string* out) const override {
     log_->ack_latency().Render(
         out, "ssegw_publish_ack_seconds",

@@ -31,6 +31,9 @@ class LogService {
   // Runs `fn` on the log owner's thread the first time the log is ready: at once for the
   // in-process log, once the tail has been loaded for the cluster log.
   virtual void WhenReady(std::function<void()> fn) = 0;
+  // Calls `fn` with ready() at once and again on the log owner's thread whenever it
+  // changes (for /readyz).
+  virtual void OnReadyChange(std::function<void(bool)> fn) = 0;
   // Appends the log's own Prometheus metrics beyond the shared counters (the cluster log's
   // acknowledgement-latency histogram).
   virtual void RenderMetrics(std::string* out) const = 0;

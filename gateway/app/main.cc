@@ -1,6 +1,8 @@
 // sse-gateway: parse the configuration, run the gateway (or only check it), exit with the
 // contract's code (0 graceful stop, --help, --version or a good --check-config; 1 cannot
 // start; 2 bad flags or config).
+#include <malloc.h>
+
 #include <cstdio>
 
 #include "app/check_config.h"
@@ -9,6 +11,12 @@
 #include "net/log.h"
 
 int main(int argc, char** argv) {
+  // Buffers of 128 KiB and more (large events, above all) each get their own mapping,
+  // returned to the system when the last stream queue or history entry lets go of them.
+  // Left alone, glibc raises this threshold after the first such buffer is freed and
+  // serves the next ones from the heap, where memory freed by a burst of large events
+  // (or by the slow-consumer grace) stays resident. Setting it turns that off.
+  mallopt(M_MMAP_THRESHOLD, 128 * 1024);
   ssegw::app::ParseResult parsed = ssegw::app::ParseCommandLine(argc, argv);
   if (!parsed.config) {
     fputs(parsed.message.c_str(), parsed.exit_code == 0 ? stdout : stderr);

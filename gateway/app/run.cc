@@ -12,8 +12,10 @@
 #include <utility>
 #include <vector>
 
+#include "app/auth_setup.h"
 #include "app/event_log_factory.h"
 #include "app/gateway_environment.h"
+#include "app/service_notify.h"
 #include "core/counters.h"
 #include "net/connection_quota.h"
 #include "net/event_loop.h"
@@ -39,9 +41,10 @@ uint64_t WallClockMs() {
 
 net::WorkerOptions WorkerOptionsFrom(const Config& config) {
   net::WorkerOptions options;
-  h2::SessionOptions& session = options.server.connection.session;
+  http::SessionOptions& session = options.server.connection.session;
   session.max_concurrent_streams = config.max_streams;
   session.stream_buffer_bytes = config.stream_buffer_bytes;
+  session.slow_consumer_grace_ms = uint64_t{config.slow_consumer_grace_s} * 1000;
   session.retry_ms = config.retry_ms;
   session.keepalive_ms = uint64_t{config.keepalive_s} * 1000;
   session.max_stream_age_ms = uint64_t{config.max_stream_age_s} * 1000;
@@ -99,6 +102,8 @@ int RunGateway(const Config& config) {
   std::string error;
   std::unique_ptr<net::TlsContext> tls = net::TlsContext::Create(config.cert, config.key, &error);
   if (tls == nullptr) return StartupError(error);
+  std::shared_ptr<const http::AuthPolicy> auth = BuildAuthPolicy(config, &error);
+  if (auth == nullptr) return StartupError(error);
 
   // Every worker gets its own socket of each listener; bound here, before anything
   // runs, so an address in use is reported at once.
@@ -126,7 +131,8 @@ int RunGateway(const Config& config) {
   owner.SetLog(&log->log());
   site.AddMetricsSection([&log](std::string* out) { log->RenderMetrics(out); });
 
-  const net::WorkerOptions worker_options = WorkerOptionsFrom(config);
+  net::WorkerOptions worker_options = WorkerOptionsFrom(config);
+  worker_options.auth = auth;
   std::vector<std::unique_ptr<net::Worker>> workers;
   for (uint32_t i = 0; i < worker_count; ++i) {
     auto worker = std::make_unique<net::Worker>(i, owner, site, *tls, quota, worker_options);
@@ -171,6 +177,7 @@ int RunGateway(const Config& config) {
       return;
     }
     shutting_down = true;
+    service_notify::Stopping();
     LOG_INFO("%s: shutting down (%llu connections, %zu publishers)", strsignal(signal),
              static_cast<unsigned long long>(quota.open()), publish.publisher_count());
     publish.Close();
@@ -188,11 +195,18 @@ int RunGateway(const Config& config) {
     evtimer_add(grace_timer.get(), &kShutdownGrace);
   });
 
+  // /readyz follows the log (the cluster log is not ready while NATS is unreachable),
+  // except while draining.
+  log->OnReadyChange([&workers, &shutting_down](bool ready) {
+    if (shutting_down) return;
+    for (auto& worker : workers) worker->PostReady(ready);
+  });
   // With the cluster log, once its tail is loaded: resumes work from the first request.
   log->WhenReady([&] {
     printf("sse-gateway: listening on %s, publish socket %s\n", Listeners(*workers[0]).c_str(),
            publish.path().c_str());
     fflush(stdout);
+    service_notify::Ready();
     LOG_INFO("%u worker threads; publish socket mode %04o; history %llu events / %llu bytes",
              worker_count, config.socket_mode,
              static_cast<unsigned long long>(config.history_events),

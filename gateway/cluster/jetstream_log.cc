@@ -523,7 +523,9 @@ void JetStreamLog::UpdateReady() {
   const bool now = stream_known_ && !stream_replaced_ &&
                    connection_->state() == ConnectionState::kConnected &&
                    delivered_ >= warm_target_;
-  ready_.store(now, std::memory_order_release);
+  if (now != ready_.exchange(now, std::memory_order_acq_rel) && on_ready_change_) {
+    on_ready_change_(now);
+  }
   if (now && !announced_ready_) {
     announced_ready_ = true;
     LOG_INFO("cluster log ready: %zu events in history, stream %s read up to message %llu",

@@ -115,6 +115,10 @@ class JetStreamLog final : public EventLog {
   bool ready() const { return ready_.load(std::memory_order_acquire); }
   // Runs `on_ready` the first time ready() becomes true (at once if it was already).
   void set_on_ready(std::function<void()> on_ready);
+  // Runs `on_change` with the new value whenever ready() changes.
+  void set_on_ready_change(std::function<void(bool)> on_change) {
+    on_ready_change_ = std::move(on_change);
+  }
   // Publish → acknowledgement times.
   const LatencyHistogram& ack_latency() const { return ack_latency_; }
   const std::string& subject() const { return subject_; }
@@ -177,6 +181,7 @@ class JetStreamLog final : public EventLog {
   std::atomic<bool> ready_{false};
   bool announced_ready_ = false;
   std::function<void()> on_ready_;
+  std::function<void(bool)> on_ready_change_;
   LatencyHistogram ack_latency_;
 };
 

@@ -43,8 +43,12 @@ RequestTarget ClassifyTarget(std::string_view target) {
     out.route = Route::kDemoPage;
   } else if (path == "/healthz") {
     out.route = Route::kHealthz;
+  } else if (path == "/readyz") {
+    out.route = Route::kReadyz;
   } else if (path == "/metrics") {
     out.route = Route::kMetrics;
+  } else if (path == "/publish") {
+    out.route = Route::kPublish;
   } else if (path == kEventsPath || path.starts_with(kEventsPrefix)) {
     out.route = Route::kEvents;
   }
@@ -97,6 +101,41 @@ Result<Subscription> ParseSubscription(const RequestTarget& target) {
 
 Result<std::optional<std::string>> ParseLastEventIdHeader(std::string_view value) {
   return CheckLastEventId(std::string(value));
+}
+
+std::optional<std::string> QueryParameter(std::string_view query, std::string_view name) {
+  for (std::string_view rest = query; !rest.empty();) {
+    const size_t amp = rest.find('&');
+    const std::string_view param = rest.substr(0, amp);
+    rest = amp == std::string_view::npos ? std::string_view() : rest.substr(amp + 1);
+    const size_t eq = param.find('=');
+    if (param.substr(0, eq) != name) continue;
+    Result<std::string> value =
+        FormDecode(eq == std::string_view::npos ? std::string_view() : param.substr(eq + 1));
+    if (!value.ok()) return std::nullopt;
+    return std::move(value).value();
+  }
+  return std::nullopt;
+}
+
+std::string WithoutQueryParameter(std::string_view target, std::string_view name) {
+  const size_t question = target.find('?');
+  if (question == std::string_view::npos) return std::string(target);
+  const size_t hash = target.find('#', question);
+  std::string out(target.substr(0, question));
+  std::string_view rest = target.substr(
+      question + 1, hash == std::string_view::npos ? std::string_view::npos : hash - question - 1);
+  char separator = '?';
+  while (!rest.empty()) {
+    const size_t amp = rest.find('&');
+    const std::string_view param = rest.substr(0, amp);
+    rest = amp == std::string_view::npos ? std::string_view() : rest.substr(amp + 1);
+    if (param.substr(0, param.find('=')) == name) continue;
+    out += separator;
+    out += param;
+    separator = '&';
+  }
+  return out;
 }
 
 }  // namespace ssegw

@@ -16,7 +16,7 @@
 
 namespace ssegw {
 
-enum class Route { kDemoPage, kHealthz, kMetrics, kEvents, kNotFound };
+enum class Route { kDemoPage, kHealthz, kReadyz, kMetrics, kEvents, kPublish, kNotFound };
 
 struct RequestTarget {
   Route route;
@@ -26,8 +26,9 @@ struct RequestTarget {
 
 // Splits `target` at the first '?' (a '#' fragment, which clients should not send, is
 // dropped along with anything after it) and classifies the path by exact match:
-// "/" -> kDemoPage, "/healthz" -> kHealthz, "/metrics" -> kMetrics, "/events" or
-// "/events/..." -> kEvents, anything else -> kNotFound. No trailing-slash aliases.
+// "/" -> kDemoPage, "/healthz" -> kHealthz, "/readyz" -> kReadyz, "/metrics" ->
+// kMetrics, "/events" or "/events/..." -> kEvents, "/publish" -> kPublish, anything else
+// -> kNotFound. No trailing-slash aliases.
 RequestTarget ClassifyTarget(std::string_view target);
 
 struct Subscription {
@@ -47,5 +48,13 @@ Result<Subscription> ParseSubscription(const RequestTarget& target);
 // Validates a Last-Event-ID header value by the same rule: CR, LF or NUL is
 // kBadLastEventId; empty means none.
 Result<std::optional<std::string>> ParseLastEventIdHeader(std::string_view value);
+
+// The first query parameter called `name` (exact, case-sensitive), FormDecode'd;
+// nullopt when there is none or it is malformed.
+std::optional<std::string> QueryParameter(std::string_view query, std::string_view name);
+
+// `target` with every query parameter called `name` removed (the rest kept as sent), so
+// a token passed in the query never reaches a log line.
+std::string WithoutQueryParameter(std::string_view target, std::string_view name);
 
 }  // namespace ssegw

@@ -43,9 +43,21 @@ void TopicRouter::Subscribe(Subscriber* s, std::span<const std::string> topics) 
 }
 
 void TopicRouter::Unsubscribe(Subscriber* s) {
-  assert(!publishing_);
   if (s->router_ == nullptr) return;
   assert(s->router_ == this);
+  if (publishing_) {
+    // Removing it now would reorder the slot vector being walked.
+    if (!s->leaving_) {
+      s->leaving_ = true;
+      leaving_.push_back(s);
+    }
+    return;
+  }
+  Remove(s);
+}
+
+void TopicRouter::Remove(Subscriber* s) {
+  s->leaving_ = false;
   for (const Membership& m : s->memberships_) {
     std::vector<Slot>& slots = m.entry->slots;
     // Swap-remove: the last slot takes this one's place, and its subscriber learns the
@@ -61,16 +73,18 @@ void TopicRouter::Unsubscribe(Subscriber* s) {
   --subscriber_count_;
 }
 
-namespace {
-
-// Cleared on every exit, including a throwing Deliver, so later calls are not refused.
-struct PublishingScope {
-  bool& flag;
-  explicit PublishingScope(bool& f) : flag(f) { flag = true; }
-  ~PublishingScope() { flag = false; }
+// Marks the router as publishing for the scope, so that Unsubscribe from inside Deliver
+// only marks the subscriber; it is removed when the scope ends — on every exit,
+// including a throwing Deliver, so later calls are not refused.
+struct TopicRouter::PublishingScope {
+  TopicRouter& router;
+  explicit PublishingScope(TopicRouter& r) : router(r) { router.publishing_ = true; }
+  ~PublishingScope() {
+    router.publishing_ = false;
+    for (Subscriber* s : router.leaving_) router.Remove(s);
+    router.leaving_.clear();
+  }
 };
-
-}  // namespace
 
 size_t TopicRouter::Publish(uint64_t seq, std::span<const std::string> topics,
                             const SharedBytes& message) {
@@ -80,7 +94,7 @@ size_t TopicRouter::Publish(uint64_t seq, std::span<const std::string> topics,
   // Once-only delivery is keyed on the router's own counter rather than `seq`, so a
   // fresh subscriber (epoch 0) can never be mistaken for one already served.
   const uint64_t epoch = ++epoch_;
-  PublishingScope scope(publishing_);
+  PublishingScope scope(*this);
   size_t deliveries = 0;
   for (const std::string& topic : topics) {
     auto it = entries_.find(std::string_view(topic));
@@ -92,7 +106,7 @@ size_t TopicRouter::Publish(uint64_t seq, std::span<const std::string> topics,
 
 size_t TopicRouter::Broadcast(const SharedBytes& message) {
   const uint64_t epoch = ++epoch_;
-  PublishingScope scope(publishing_);
+  PublishingScope scope(*this);
   size_t deliveries = 0;
   for (auto& [topic, entry] : entries_) deliveries += DeliverOnce(entry, epoch, message);
   return deliveries;
@@ -103,7 +117,7 @@ size_t TopicRouter::DeliverOnce(const TopicEntry& entry, uint64_t epoch,
   size_t deliveries = 0;
   for (const Slot& slot : entry.slots) {
     Subscriber* s = slot.subscriber;
-    if (s->delivered_epoch_ == epoch) continue;
+    if (s->delivered_epoch_ == epoch || s->leaving_) continue;
     s->delivered_epoch_ = epoch;
     s->Deliver(message);
     ++deliveries;

@@ -8,8 +8,10 @@
 // If the router is destroyed first, it detaches every subscriber still registered.
 //
 // Not thread-safe: one router per event loop, used from that loop's thread only.
-// Subscriber::Deliver is called from inside Publish and must only queue the message:
-// it must not Subscribe or Unsubscribe anyone (debug builds assert this).
+// Subscriber::Deliver is called from inside Publish and must only queue the message and
+// may Unsubscribe (a stream ended by the slow-consumer rule leaves at once): such a
+// subscriber gets nothing more and is removed when Publish returns. Subscribing from
+// inside Deliver is not allowed (debug builds assert this).
 #pragma once
 
 #include <cstddef>
@@ -92,6 +94,7 @@ class Subscriber {
   // Publish number of the last delivery; a subscriber reached through several of an
   // event's topics is skipped the second time.
   uint64_t delivered_epoch_ = 0;
+  bool leaving_ = false;  // unsubscribed during a Publish: removed once it returns
   std::vector<topic_router_internal::Membership> memberships_;
 
   // Fanout bookkeeping.
@@ -115,7 +118,8 @@ class TopicRouter {
   // `topics`: sorted, unique, non-empty. `s` must not already be subscribed (to this or
   // any other router).
   void Subscribe(Subscriber* s, std::span<const std::string> topics);
-  // No-op if `s` is not subscribed.
+  // No-op if `s` is not subscribed. From inside Deliver, `s` gets nothing more and is
+  // removed when Publish returns.
   void Unsubscribe(Subscriber* s);
 
   // Delivers `message` once to every subscriber of any of `topics` (sorted, unique),
@@ -140,11 +144,16 @@ class TopicRouter {
   using EntryMap = std::unordered_map<std::string, topic_router_internal::TopicEntry, StringHash,
                                       std::equal_to<>>;
 
+  struct PublishingScope;
+
+  // Removes `s` now; not while publishing.
+  void Remove(Subscriber* s);
   // Delivers to the entry's subscribers not yet served in this `epoch`.
   static size_t DeliverOnce(const topic_router_internal::TopicEntry& entry, uint64_t epoch,
                             const SharedBytes& message);
 
   EntryMap entries_;
+  std::vector<Subscriber*> leaving_;  // unsubscribed during the current Publish
   size_t subscriber_count_ = 0;
   uint64_t epoch_ = 0;
   uint64_t last_seq_ = 0;

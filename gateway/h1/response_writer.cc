@@ -6,14 +6,14 @@
 
 namespace ssegw::h1 {
 
-void AppendHead(int status, std::span<const h2::Header> headers, Framing framing, bool keep_alive,
+void AppendHead(int status, std::span<const http::Header> headers, Framing framing, bool keep_alive,
                 std::string* out) {
   out->append("HTTP/1.1 ");
   out->append(std::to_string(status));
   out->push_back(' ');
   out->append(http_status_str(static_cast<http_status>(status)));
   out->append("\r\n");
-  for (const h2::Header& header : headers) {
+  for (const http::Header& header : headers) {
     out->append(header.name);
     out->append(": ");
     out->append(header.value);

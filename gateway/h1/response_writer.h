@@ -1,5 +1,5 @@
 // The bytes of HTTP/1.1 responses: a status line and header block, and the framing of
-// chunked bodies (RFC 9112 §7.1). Header names and values come from h2/routes, which
+// chunked bodies (RFC 9112 §7.1). Header names and values come from http/routes, which
 // never puts CR or LF in them. Pure.
 #pragma once
 
@@ -8,7 +8,7 @@
 #include <string>
 #include <string_view>
 
-#include "h2/routes.h"
+#include "http/routes.h"
 
 namespace ssegw::h1 {
 
@@ -21,7 +21,7 @@ enum class Framing {
 
 // "HTTP/1.1 <status> <reason>", `headers`, the framing header, then `connection:
 // keep-alive` or `connection: close`, and the empty line.
-void AppendHead(int status, std::span<const h2::Header> headers, Framing framing, bool keep_alive,
+void AppendHead(int status, std::span<const http::Header> headers, Framing framing, bool keep_alive,
                 std::string* out);
 
 // The size line that precedes `length` bytes of chunk data (length > 0).

@@ -22,9 +22,8 @@
 #include "core/sse_encoder.h"
 #include "h1/head_guard.h"
 #include "h1/response_writer.h"
-#include "h2/routes.h"
-#include "h2/stream.h"
-#include "h2/stream_lifetime.h"
+#include "http/routes.h"
+#include "http/stream.h"
 
 namespace ssegw::h1 {
 namespace {
@@ -52,23 +51,14 @@ bool EqualsLower(std::string_view name, std::string_view lower) {
          });
 }
 
-h2::Reply TextReply(int status, std::string_view text) {
-  h2::Reply reply;
-  reply.status = status;
-  std::string body(text);
-  body += '\n';
-  reply.headers.push_back({"content-type", "text/plain; charset=utf-8"});
-  reply.headers.push_back({"content-length", std::to_string(body.size())});
-  reply.body = std::move(body);
-  return reply;
-}
-
 std::string_view TextFor(int status) {
   switch (status) {
     case 414:
       return "request line too long";
     case 431:
       return "request header fields too large";
+    case 505:
+      return "HTTP version not supported";
     default:
       return "bad request";
   }
@@ -76,10 +66,10 @@ std::string_view TextFor(int status) {
 
 }  // namespace
 
-class Session final : public h2::HttpSession, public h2::StreamOwner {
+class Session final : public http::HttpSession, public http::StreamOwner {
  public:
-  Session(h2::SessionEnvironment& env, const h2::SessionOptions& options, const Limits& limits,
-          h2::OutputListener& owner);
+  Session(http::SessionEnvironment& env, const http::SessionOptions& options, const Limits& limits,
+          http::OutputListener& owner);
   ~Session() override;
   Session(const Session&) = delete;
   Session& operator=(const Session&) = delete;
@@ -93,11 +83,13 @@ class Session final : public h2::HttpSession, public h2::StreamOwner {
   bool WantsWrite() const override { return !pending_.empty() || (stream_ && stream_->ending()); }
   size_t open_sse_streams() const override { return stream_ ? 1 : 0; }
 
-  // h2::StreamOwner.
-  void OnStreamData(h2::Stream&) override { owner_.OnOutputPending(); }
+  // http::StreamOwner.
+  void OnStreamData(http::Stream&) override { owner_.OnOutputPending(); }
   GatewayCounters& counters() override { return env_.counters(); }
   Fanout& fanout() override { return env_.fanout(); }
   uint64_t now_ms() const override { return now_ms_; }
+  void OnSlowConsumer(http::Stream&) override;
+  void OnOutputDrained() override;
 
  private:
   // What stopped the parser: a whole request, or the head of one that has a body.
@@ -111,7 +103,7 @@ class Session final : public h2::HttpSession, public h2::StreamOwner {
     bool in_value = false;
     size_t host_count = 0;
     int reject_status = 0;  // set by a callback that refused the request
-    h2::RequestHead head;
+    http::RequestHead head;
     bool keep_alive = true;
     bool http10 = false;
   };
@@ -137,20 +129,20 @@ class Session final : public h2::HttpSession, public h2::StreamOwner {
   bool ParseOne();
   void Respond();
   void RespondToRequestWithBody();
-  void RespondFixed(const h2::Reply& reply, bool keep_alive);
-  void StartEventStream(const h2::Reply& reply, bool keep_alive, bool http10);
+  void RespondFixed(const http::Reply& reply, bool keep_alive);
+  void StartEventStream(const http::Reply& reply, bool keep_alive, bool http10);
   // The last response on this connection: an error, then close.
   void RespondError(int status);
   // Moves event-stream bytes into *out; false when the stream has nothing right now.
   bool PullStream(std::string* out, size_t max_bytes);
   void FinishStream();
-  void DetachStream(h2::Stream& stream);
+  // A stream ended by the slow-consumer rule leaves the router (outside any delivery).
   size_t buffered_input() const { return in_.size() - in_offset_; }
 
-  h2::SessionEnvironment& env_;
-  const h2::SessionOptions options_;
+  http::SessionEnvironment& env_;
+  const http::SessionOptions options_;
   const Limits limits_;
-  h2::OutputListener& owner_;
+  http::OutputListener& owner_;
   const SharedBytes keepalive_ = EncodeKeepAlive();
 
   http_parser parser_;
@@ -163,11 +155,16 @@ class Session final : public h2::HttpSession, public h2::StreamOwner {
   Request request_;
   Parsed parsed_event_ = Parsed::kNothing;
 
-  std::string pending_;                 // response bytes not yet handed to ProduceOutput
-  std::unique_ptr<h2::Stream> stream_;  // the event stream occupying the connection
+  std::string pending_;                   // response bytes not yet handed to ProduceOutput
+  std::unique_ptr<http::Stream> stream_;  // the event stream occupying the connection
   bool stream_chunked_ = false;
   bool stream_keep_alive_ = false;
-  std::vector<std::unique_ptr<h2::Stream>> closed_;  // freed after the current call
+  // The slow-consumer rule ended the stream: if the client has not taken what was queued
+  // (in the stream or in the connection's buffer) within the grace, counted from the
+  // first tick after the rule acted, the connection is closed and its output dropped.
+  bool slow_consumer_ = false;
+  std::optional<uint64_t> slow_since_ms_;
+  std::vector<std::unique_ptr<http::Stream>> closed_;  // freed after the current call
   int32_t streams_started_ = 0;
 
   uint64_t now_ms_ = 0;
@@ -195,8 +192,8 @@ const http_parser_settings* Session::Settings() {
   return &settings;
 }
 
-Session::Session(h2::SessionEnvironment& env, const h2::SessionOptions& options,
-                 const Limits& limits, h2::OutputListener& owner)
+Session::Session(http::SessionEnvironment& env, const http::SessionOptions& options,
+                 const Limits& limits, http::OutputListener& owner)
     : env_(env),
       options_(options),
       limits_(limits),
@@ -210,7 +207,7 @@ Session::Session(h2::SessionEnvironment& env, const h2::SessionOptions& options,
 }
 
 Session::~Session() {
-  if (stream_) DetachStream(*stream_);
+  if (stream_) stream_->Close();
 }
 
 void Session::Start(uint64_t now_ms) {
@@ -320,14 +317,10 @@ int Session::FinishHeader() {
                   [](char c) { return IsCtl(static_cast<unsigned char>(c)); })) {
     return Reject(400);
   }
-  ++r.head.header_count;
-  r.head.header_bytes += name.size() + value.size();
-  if (EqualsLower(name, "host")) {
-    ++r.host_count;
-  } else if (EqualsLower(name, "origin")) {
-    r.head.origin = std::string(value);
-  } else if (EqualsLower(name, "last-event-id")) {
-    r.head.last_event_id = std::string(value);
+  if (EqualsLower(name, "host")) ++r.host_count;
+  if (http::AddHeader(&r.head, name, value, options_.header_limits()) ==
+      http::HeaderVerdict::kFarTooLarge) {
+    return Reject(431);
   }
   r.field.clear();
   r.value.clear();
@@ -339,6 +332,9 @@ int Session::OnHeadersComplete() {
   if (r.in_value || !r.field.empty()) {
     if (const int rv = FinishHeader(); rv != 0) return rv;
   }
+  // RFC 9110 §15.6.6: a request line of another version (HTTP/2.0 sent as text, say) is
+  // not ours to guess at.
+  if (parser_.http_major != 1 || parser_.http_minor > 1) return Reject(505);
   r.head.method = http_method_str(static_cast<http_method>(parser_.method));
   r.http10 = parser_.http_major == 1 && parser_.http_minor == 0;
   r.keep_alive = http_should_keep_alive(&parser_) != 0;
@@ -385,8 +381,8 @@ void Session::Respond() {
   // CONNECT (and an accepted Upgrade would) turn the rest of the connection into
   // something else; we answer and close instead.
   const bool keep_alive = r.keep_alive && !shutting_down_ && parser_.method != HTTP_CONNECT;
-  const h2::Reply reply = h2::RouteRequest(r.head, options_, env_);
-  if (reply.kind == h2::Reply::Kind::kEventStream && !reply.head_only) {
+  const http::Reply reply = http::RouteRequest(r.head, options_, env_);
+  if (reply.kind == http::Reply::Kind::kEventStream && !reply.head_only) {
     StartEventStream(reply, keep_alive, r.http10);
   } else {
     RespondFixed(reply, keep_alive);
@@ -397,42 +393,29 @@ void Session::RespondToRequestWithBody() {
   // The body is never read, so the connection cannot carry another request: whatever
   // the answer, it is the last one. A route that refuses the request anyway (404, 405)
   // says why; one that would serve it refuses the body.
-  h2::Reply reply = h2::RouteRequest(request_.head, options_, env_);
-  if (reply.status < 400 || reply.kind == h2::Reply::Kind::kEventStream) {
-    reply = TextReply(400, "request body not allowed");
-  }
-  reply.head_only = request_.head.method == "HEAD";
-  RespondFixed(reply, false);
+  RespondFixed(http::RouteRequestWithBody(request_.head, options_, env_), false);
 }
 
-void Session::RespondFixed(const h2::Reply& reply, bool keep_alive) {
+void Session::RespondFixed(const http::Reply& reply, bool keep_alive) {
   AppendHead(reply.status, reply.headers, Framing::kAsGiven, keep_alive, &pending_);
   if (!reply.head_only) pending_.append(reply.body);
   if (!keep_alive) close_after_ = true;
 }
 
 void Session::RespondError(int status) {
-  RespondFixed(TextReply(status, TextFor(status)), false);
+  RespondFixed(http::TextReply(status, TextFor(status)), false);
 }
 
-void Session::StartEventStream(const h2::Reply& reply, bool keep_alive, bool http10) {
+void Session::StartEventStream(const http::Reply& reply, bool keep_alive, bool http10) {
   // HTTP/1.0 has no chunked coding: the stream's end is the connection's.
   stream_chunked_ = !http10;
   stream_keep_alive_ = keep_alive && !http10;
   AppendHead(reply.status, reply.headers, http10 ? Framing::kUntilClose : Framing::kChunked,
              stream_keep_alive_, &pending_);
   const int32_t id = ++streams_started_;
-  stream_ = std::make_unique<h2::Stream>(*this, id, options_.stream_buffer_bytes);
-  stream_->BeginEventStream(
-      h2::StreamEndOfLife(now_ms_, options_.max_stream_age_ms, static_cast<uint64_t>(id)));
-  ++env_.counters().streams;
-  // First bytes, in order: the retry preamble, then replay (or gap), then live events.
-  if (options_.retry_ms > 0) stream_->Enqueue(EncodeRetryPreamble(options_.retry_ms));
-  if (shutting_down_) {
-    stream_->End();
-  } else {
-    stream_->Subscribe(reply.subscription.topics, reply.subscription.last_event_id);
-  }
+  stream_ = std::make_unique<http::Stream>(*this, id, options_.stream_buffer_bytes);
+  stream_->BeginEventStream(options_, reply.lifetime_ms);
+  stream_->StartEvents(reply.subscription, options_, shutting_down_);
 }
 
 bool Session::ProduceOutput(std::string* out, size_t max_bytes) {
@@ -453,8 +436,8 @@ bool Session::ProduceOutput(std::string* out, size_t max_bytes) {
 }
 
 bool Session::PullStream(std::string* out, size_t max_bytes) {
-  const h2::BodySource::Chunk chunk = stream_->NextChunk(max_bytes - out->size());
-  if (chunk.kind == h2::BodySource::Chunk::Kind::kDeferred) return false;
+  const http::BodySource::Chunk chunk = stream_->NextChunk(max_bytes - out->size());
+  if (chunk.kind == http::BodySource::Chunk::Kind::kDeferred) return false;
   if (chunk.length > 0) {
     if (stream_chunked_) AppendChunkSize(chunk.length, out);
     stream_->WritePayload(chunk.length, out);
@@ -468,19 +451,40 @@ bool Session::PullStream(std::string* out, size_t max_bytes) {
 }
 
 void Session::FinishStream() {
-  DetachStream(*stream_);
+  stream_->Close();
   if (!stream_keep_alive_ || shutting_down_) close_after_ = true;
   closed_.push_back(std::move(stream_));
   idle_since_ms_ = now_ms_;
 }
 
-void Session::DetachStream(h2::Stream& stream) {
-  if (stream.attached()) env_.fanout().Unsubscribe(&stream);
-  --env_.counters().streams;
+void Session::OnSlowConsumer(http::Stream&) {
+  // What the client has not taken may sit in the connection's buffer after the stream's
+  // last chunk, so the grace lasts until the connection's output has drained, not only
+  // until the stream has handed over its queue.
+  slow_consumer_ = true;
+}
+
+void Session::OnOutputDrained() {
+  // The client took everything, the ended stream's last chunk included: the connection
+  // carries on with the next request, if any.
+  if (slow_consumer_ && stream_ == nullptr) {
+    slow_consumer_ = false;
+    slow_since_ms_.reset();
+  }
 }
 
 bool Session::OnTimer(uint64_t now_ms) {
   now_ms_ = std::max(now_ms_, now_ms);
+  if (slow_consumer_) {
+    // Stamped at a tick rather than when the rule acted, because the session's clock
+    // only moves at ticks: the grace is then never cut short by up to a tick.
+    if (!slow_since_ms_) slow_since_ms_ = now_ms_;
+    if (now_ms_ - *slow_since_ms_ >= options_.slow_consumer_grace_ms) {
+      // HTTP/1.1 cannot end one response early without ending the connection.
+      if (stream_) stream_->Abandon();
+      return false;
+    }
+  }
   if (stream_) stream_->OnTimer(now_ms_, options_.keepalive_ms, keepalive_);
   closed_.clear();
   // Idle: no request has completed for a while and nothing is being answered. This
@@ -501,9 +505,9 @@ void Session::Shutdown() {
   owner_.OnOutputPending();
 }
 
-std::unique_ptr<h2::HttpSession> NewSession(h2::SessionEnvironment& env,
-                                            const h2::SessionOptions& options, const Limits& limits,
-                                            h2::OutputListener& owner) {
+std::unique_ptr<http::HttpSession> NewSession(http::SessionEnvironment& env,
+                                              const http::SessionOptions& options,
+                                              const Limits& limits, http::OutputListener& owner) {
   return std::make_unique<Session>(env, options, limits, owner);
 }
 

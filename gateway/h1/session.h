@@ -1,6 +1,6 @@
 // NewSession: one HTTP/1.1 server connection's protocol state — requests parsed with
 // http_parser (Debian's libhttp-parser), answered with the same routes and SSE streams
-// as HTTP/2 (h2/routes, h2/stream). Implements h2::HttpSession, so the connection drives
+// as HTTP/2 (http/routes, http/stream). Implements http::HttpSession, so the connection drives
 // it exactly like the HTTP/2 session: bytes in through Receive(), bytes out through
 // ProduceOutput() once per turn after OnOutputPending(), time through OnTimer().
 //
@@ -16,10 +16,10 @@
 // CR, obs-fold, whitespace before a header colon, control bytes in a value, a missing or
 // repeated Host (HTTP/1.1), content-length together with transfer-encoding, differing or
 // repeated content-length, an unknown transfer coding → 400; the request line or header
-// section past its limit → 414 / 431. Our routes take no body: a request announcing one
-// (content-length > 0 or any transfer-encoding) gets its route's error, or 400, and the
-// connection closes without reading the body. Input that waits unanswered behind a
-// response past `max_buffered_input` is fatal (Receive returns false).
+// section past its limit → 414 / 431; an HTTP version other than 1.0 and 1.1 → 505. Our routes take
+// no body: a request announcing one (content-length > 0 or any transfer-encoding) gets its route's
+// error, or 400, and the connection closes without reading the body. Input that waits unanswered
+// behind a response past `max_buffered_input` is fatal (Receive returns false).
 //
 // No sockets, no clocks. Single-threaded; destroying the session unsubscribes its stream.
 #pragma once
@@ -30,8 +30,7 @@
 #include <span>
 #include <string>
 
-#include "h2/http_session.h"
-#include "h2/server_session.h"
+#include "http/session.h"
 
 namespace ssegw::h1 {
 
@@ -44,11 +43,13 @@ struct Limits {
 // An HTTP/1.1 server session. Header count and size limits come from `options`
 // (max_header_count, max_header_list_bytes), as for HTTP/2. OnTimer() sends keep-alive
 // comments and applies the age limit to the open event stream, and returns false when
-// the connection has been idle (no response in progress) for idle_timeout_ms.
+// the connection has been idle (no response in progress) for idle_timeout_ms, or when
+// the event stream was ended by the slow-consumer rule and its client has not taken
+// what was queued within options.slow_consumer_grace_ms (its queue is freed first).
 // Shutdown() ends the event stream (terminating chunk) or the response in progress,
 // answers no further request, and finishes.
-std::unique_ptr<h2::HttpSession> NewSession(h2::SessionEnvironment& env,
-                                            const h2::SessionOptions& options, const Limits& limits,
-                                            h2::OutputListener& owner);
+std::unique_ptr<http::HttpSession> NewSession(http::SessionEnvironment& env,
+                                              const http::SessionOptions& options,
+                                              const Limits& limits, http::OutputListener& owner);
 
 }  // namespace ssegw::h1

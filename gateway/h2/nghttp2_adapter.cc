@@ -10,8 +10,8 @@ namespace {
 ssize_t ReadBody(nghttp2_session* /*session*/, int32_t /*stream_id*/, uint8_t* /*buf*/,
                  size_t length, uint32_t* data_flags, nghttp2_data_source* source,
                  void* /*user_data*/) {
-  const BodySource::Chunk chunk = BodySourceOf(source)->NextChunk(length);
-  if (chunk.kind == BodySource::Chunk::Kind::kDeferred) return NGHTTP2_ERR_DEFERRED;
+  const http::BodySource::Chunk chunk = BodySourceOf(source)->NextChunk(length);
+  if (chunk.kind == http::BodySource::Chunk::Kind::kDeferred) return NGHTTP2_ERR_DEFERRED;
   *data_flags |= NGHTTP2_DATA_FLAG_NO_COPY;
   if (chunk.end_stream) *data_flags |= NGHTTP2_DATA_FLAG_EOF;
   return static_cast<ssize_t>(chunk.length);
@@ -20,7 +20,7 @@ ssize_t ReadBody(nghttp2_session* /*session*/, int32_t /*stream_id*/, uint8_t* /
 }  // namespace
 
 int SubmitResponse(nghttp2_session* session, int32_t stream_id, std::span<const nghttp2_nv> headers,
-                   BodySource* body) {
+                   http::BodySource* body) {
   if (body == nullptr) {
     return nghttp2_submit_response(session, stream_id, headers.data(), headers.size(), nullptr);
   }
@@ -30,8 +30,8 @@ int SubmitResponse(nghttp2_session* session, int32_t stream_id, std::span<const 
   return nghttp2_submit_response(session, stream_id, headers.data(), headers.size(), &provider);
 }
 
-BodySource* BodySourceOf(nghttp2_data_source* source) {
-  return static_cast<BodySource*>(source->ptr);
+http::BodySource* BodySourceOf(nghttp2_data_source* source) {
+  return static_cast<http::BodySource*>(source->ptr);
 }
 
 int64_t MemRecv(nghttp2_session* session, std::span<const uint8_t> bytes) {

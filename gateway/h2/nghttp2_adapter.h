@@ -6,10 +6,10 @@
 // change here only. The rest of the h2 layer includes <nghttp2/nghttp2.h> only for
 // types and calls that are the same in both.
 //
-// BodySource is how a response body reaches nghttp2: a never-copying source that says
-// how many bytes its next DATA frame carries, and later writes exactly those bytes into
-// the connection's output (NGHTTP2_DATA_FLAG_NO_COPY). Sources are owned by the caller
-// and must outlive their nghttp2 stream. Single-threaded, like the session itself.
+// A response body reaches nghttp2 from an http::BodySource, through a NO_COPY data
+// provider: nghttp2 learns the next DATA frame's size, and the session later writes
+// exactly those bytes into the connection's output. Sources are owned by the caller and
+// must outlive their nghttp2 stream. Single-threaded, like the session itself.
 #pragma once
 
 #include <nghttp2/nghttp2.h>
@@ -17,27 +17,10 @@
 #include <cstddef>
 #include <cstdint>
 #include <span>
-#include <string>
+
+#include "http/body_source.h"
 
 namespace ssegw::h2 {
-
-class BodySource {
- public:
-  struct Chunk {
-    enum class Kind { kData, kDeferred };
-    Kind kind = Kind::kDeferred;
-    size_t length = 0;        // payload bytes of the next DATA frame (kData)
-    bool end_stream = false;  // that frame ends the stream (kData)
-  };
-  // The next frame's size, at most `max_length`; kDeferred pauses the stream until
-  // nghttp2_session_resume_data.
-  virtual Chunk NextChunk(size_t max_length) = 0;
-  // Appends the next `length` payload bytes (as announced by NextChunk) to *out.
-  virtual void WritePayload(size_t length, std::string* out) = 0;
-
- protected:
-  ~BodySource() = default;
-};
 
 namespace adapter {
 
@@ -45,10 +28,10 @@ namespace adapter {
 // reads from it; without a body the HEADERS frame carries END_STREAM. nghttp2 copies
 // `headers`. Returns nghttp2's result (0 or a negative nghttp2_error).
 int SubmitResponse(nghttp2_session* session, int32_t stream_id, std::span<const nghttp2_nv> headers,
-                   BodySource* body);
+                   http::BodySource* body);
 
 // The BodySource that SubmitResponse registered, from a send_data_callback's source.
-BodySource* BodySourceOf(nghttp2_data_source* source);
+http::BodySource* BodySourceOf(nghttp2_data_source* source);
 
 // nghttp2_session_mem_recv: bytes consumed, or a negative nghttp2_error.
 int64_t MemRecv(nghttp2_session* session, std::span<const uint8_t> bytes);

@@ -9,6 +9,17 @@
 // Streams closed by nghttp2 are unsubscribed at once (so the fanout stops delivering) but
 // freed only when the public call that led to the close returns (closed_), never inside
 // a callback stack that may still hold them.
+//
+// How input works: Receive() hands the client's bytes to nghttp2_session_mem_recv, but a
+// FrameScanner finds the frames first, and before each DATA, HEADERS or PRIORITY frame
+// the bytes up to it are handed over and the frame is judged against the session as it
+// then is: the RFC 9113 rules on closed streams (ClosedStreams) and on PRIORITY, which
+// nghttp2 leaves out in the RFC 9218 mode the gateway runs it in. A frame that breaks
+// them ends the session with GOAWAY before nghttp2 sees it.
+//
+// A request without END_STREAM on its HEADERS may have a body, which no route takes: a
+// route that would serve it waits (awaiting_body_) until the first DATA byte (400) or
+// the end of the request (served as usual).
 #include "h2/server_session.h"
 
 #include <nghttp2/nghttp2.h>
@@ -19,21 +30,31 @@
 #include <new>
 #include <string_view>
 #include <unordered_map>
+#include <unordered_set>
 #include <utility>
 #include <vector>
 
 #include "core/sse_encoder.h"
+#include "h2/closed_streams.h"
+#include "h2/frame_scanner.h"
 #include "h2/nghttp2_adapter.h"
-#include "h2/routes.h"
-#include "h2/stream.h"
-#include "h2/stream_lifetime.h"
+#include "http/routes.h"
+#include "http/stream.h"
 
 namespace ssegw::h2 {
-namespace {
 
-// Requests whose header block passes the limits several times over are not worth
-// answering: the stream is reset instead of decoding it to the end for a 431.
-constexpr size_t kHardLimitFactor = 4;
+using http::BodySource;
+using http::Header;
+using http::HttpSession;
+using http::OutputListener;
+using http::Reply;
+using http::RequestHead;
+using http::SessionEnvironment;
+using http::SessionOptions;
+using http::Stream;
+using http::StreamOwner;
+
+namespace {
 
 nghttp2_nv MakeNv(std::string_view name, std::string_view value) {
   // nghttp2_submit_response copies names and values, so plain views suffice.
@@ -71,6 +92,8 @@ class ServerSession final : public HttpSession, public StreamOwner {
   GatewayCounters& counters() override { return env_.counters(); }
   Fanout& fanout() override { return env_.fanout(); }
   uint64_t now_ms() const override { return now_ms_; }
+  // The grace is checked stream by stream at each tick (OnTimer).
+  void OnSlowConsumer(Stream&) override {}
 
   // nghttp2 callbacks, reached through the trampolines below.
   int OnBeginHeaders(const nghttp2_frame& frame);
@@ -78,6 +101,7 @@ class ServerSession final : public HttpSession, public StreamOwner {
   int OnFrameRecv(const nghttp2_frame& frame);
   int OnFrameSend(const nghttp2_frame& frame);
   int OnStreamClose(int32_t stream_id);
+  int OnInvalidFrameRecv(const nghttp2_frame& frame);
   int OnSendData(const nghttp2_frame& frame, const uint8_t* frame_header, size_t length,
                  nghttp2_data_source* source);
 
@@ -88,10 +112,23 @@ class ServerSession final : public HttpSession, public StreamOwner {
   Stream* StreamOf(int32_t stream_id) const {
     return static_cast<Stream*>(nghttp2_session_get_stream_user_data(session_, stream_id));
   }
+  // Hands bytes to nghttp2. false: fatal, with a GOAWAY queued.
+  bool Feed(std::span<const uint8_t> bytes);
+  // The GOAWAY error code `frame` draws under the rules nghttp2 leaves to us, or 0.
+  uint32_t Violation(const FrameHeader& frame) const;
+  // Ends the session: GOAWAY with `error_code`, nothing more read.
+  void Terminate(uint32_t error_code);
+  // GOAWAY(NO_ERROR) naming the last stream processed; no new streams from now on.
+  void SubmitGoaway();
+  // The client sent GOAWAY and no stream is left: say goodbye so the connection closes.
+  void FinishAfterPeerGoaway();
+  int OnRequest(Stream& stream, bool end_stream);
   int Respond(Stream& stream);
+  int Respond(Stream& stream, const Reply& reply);
   int RespondEventStream(Stream& stream, const Reply& reply, std::span<const nghttp2_nv> nv);
-  uint64_t EndOfLife(int32_t stream_id) const;
   void Detach(Stream& stream);
+  // Past the slow-consumer grace: RST_STREAM(CANCEL), its queue freed now.
+  void ResetSlowStream(Stream& stream);
   // Keeps the first fatal nghttp2 error; callbacks then fail the whole session.
   int Fail(int error) {
     if (error_ == 0) error_ = error;
@@ -104,6 +141,11 @@ class ServerSession final : public HttpSession, public StreamOwner {
   nghttp2_session* session_ = nullptr;
   std::unordered_map<int32_t, std::unique_ptr<Stream>> streams_;
   std::vector<std::unique_ptr<Stream>> closed_;  // freed after the current call
+  std::unordered_set<int32_t> awaiting_body_;    // requests that may still send a body
+  FrameScanner scanner_;
+  ClosedStreams closed_streams_;
+  int32_t peer_reset_stream_ = 0;  // the stream the client's RST_STREAM is closing
+  bool peer_goaway_ = false;
   const SharedBytes keepalive_ = EncodeKeepAlive();
 
   std::string* out_ = nullptr;  // set only during ProduceOutput
@@ -145,6 +187,9 @@ const nghttp2_session_callbacks* ServerSession::Callbacks() {
       nghttp2_session_callbacks_set_on_stream_close_callback(
           callbacks, [](nghttp2_session*, int32_t stream_id, uint32_t /*error_code*/,
                         void* user_data) { return From(user_data)->OnStreamClose(stream_id); });
+      nghttp2_session_callbacks_set_on_invalid_frame_recv_callback(
+          callbacks, [](nghttp2_session*, const nghttp2_frame* frame, int /*lib_error_code*/,
+                        void* user_data) { return From(user_data)->OnInvalidFrameRecv(*frame); });
       nghttp2_session_callbacks_set_send_data_callback(
           callbacks, [](nghttp2_session*, nghttp2_frame* frame, const uint8_t* frame_header,
                         size_t length, nghttp2_data_source* source, void* user_data) {
@@ -163,7 +208,8 @@ ServerSession::ServerSession(SessionEnvironment& env, const SessionOptions& opti
   nghttp2_option* option = nullptr;
   nghttp2_option_new(&option);
   // Closed streams are kept only for the priority tree, which SSE does not use; with
-  // thousands of streams per connection that memory is better not spent.
+  // thousands of streams per connection that memory is better not spent. (RFC 9218 mode
+  // drops them anyway; ClosedStreams keeps what the RFC 9113 rules need.)
   nghttp2_option_set_no_closed_streams(option, 1);
   const int rv = nghttp2_session_server_new2(&session_, Callbacks(), this, option);
   nghttp2_option_del(option);
@@ -178,11 +224,8 @@ ServerSession::~ServerSession() {
 }
 
 void ServerSession::Detach(Stream& stream) {
-  if (stream.attached()) env_.fanout().Unsubscribe(&stream);
-  if (stream.is_event_stream()) {
-    --open_event_streams_;
-    --env_.counters().streams;
-  }
+  if (stream.is_event_stream()) --open_event_streams_;
+  stream.Close();
 }
 
 void ServerSession::Start(uint64_t now_ms) {
@@ -209,21 +252,89 @@ void ServerSession::Start(uint64_t now_ms) {
 
 bool ServerSession::Receive(std::span<const uint8_t> bytes) {
   if (error_ != 0) return false;
-  const int64_t rv = adapter::MemRecv(session_, bytes);
   bool ok = true;
-  if (rv < 0) {
-    Fail(static_cast<int>(rv));
-    // A bad preface or a failed callback: queue GOAWAY so the peer learns why.
-    nghttp2_session_terminate_session(session_, rv == NGHTTP2_ERR_CALLBACK_FAILURE
-                                                    ? NGHTTP2_INTERNAL_ERROR
-                                                    : NGHTTP2_PROTOCOL_ERROR);
-    ok = false;
+  size_t fed = 0;
+  size_t pos = 0;
+  FrameHeader frame;
+  size_t start = 0;
+  while (ok && scanner_.Next(bytes, &pos, &frame, &start)) {
+    if (frame.type != NGHTTP2_DATA && frame.type != NGHTTP2_HEADERS &&
+        frame.type != NGHTTP2_PRIORITY) {
+      continue;
+    }
+    // Judged against the session as it is just before this frame.
+    start = std::max(start, fed);
+    ok = Feed(bytes.subspan(fed, start - fed));
+    fed = start;
+    if (!ok) break;
+    if (const uint32_t error_code = Violation(frame); error_code != 0) {
+      Terminate(error_code);
+      ok = false;
+    }
   }
+  if (ok) ok = Feed(bytes.subspan(fed));
   // Frames nghttp2 answers by itself (SETTINGS and PING acks, WINDOW_UPDATE, GOAWAY on a
-  // protocol error) go out without passing through our callbacks.
-  if (nghttp2_session_want_write(session_)) owner_.OnOutputPending();
+  // protocol error) go out without passing through our callbacks; and a session that
+  // has finished (the client's GOAWAY with no stream left) must be closed now, not when
+  // some later output happens to be written.
+  if (nghttp2_session_want_write(session_) || Finished()) owner_.OnOutputPending();
   closed_.clear();
   return ok;
+}
+
+bool ServerSession::Feed(std::span<const uint8_t> bytes) {
+  if (bytes.empty()) return true;
+  const int64_t rv = adapter::MemRecv(session_, bytes);
+  if (rv >= 0) return true;
+  Fail(static_cast<int>(rv));
+  // A bad preface, a flood of frames to acknowledge or a failed callback: queue GOAWAY
+  // so the peer learns why.
+  switch (rv) {
+    case NGHTTP2_ERR_FLOODED:
+      // More than nghttp2's max_outbound_ack (1,000) PING and SETTINGS acknowledgements
+      // queued and not yet written; a client's burst of a hundred is far from it.
+      Terminate(NGHTTP2_ENHANCE_YOUR_CALM);
+      break;
+    case NGHTTP2_ERR_CALLBACK_FAILURE:
+      Terminate(NGHTTP2_INTERNAL_ERROR);
+      break;
+    default:
+      Terminate(NGHTTP2_PROTOCOL_ERROR);
+      break;
+  }
+  return false;
+}
+
+uint32_t ServerSession::Violation(const FrameHeader& frame) const {
+  // Once nghttp2 has ended the session (or the client's GOAWAY left nothing to do), what
+  // arrives no longer matters.
+  if (nghttp2_session_want_read(session_) == 0) return 0;
+  if (frame.type == NGHTTP2_PRIORITY) {
+    // RFC 9113 §6.3 and §5.3.1; a stream error may be treated as a connection error.
+    // (FrameScanner gives the dependency of 5-byte frames only; nghttp2 rejects others.)
+    const bool on_itself = frame.dependency == frame.stream_id;
+    return frame.stream_id == 0 || on_itself ? NGHTTP2_PROTOCOL_ERROR : 0;
+  }
+  // DATA or HEADERS: nghttp2 judges stream 0, server ids and every stream it has open.
+  if (frame.stream_id % 2 == 0 || nghttp2_session_find_stream(session_, frame.stream_id)) {
+    return 0;
+  }
+  switch (closed_streams_.Judge(frame.stream_id, frame.type == NGHTTP2_HEADERS)) {
+    case ClosedStreams::Verdict::kIgnore:
+      return 0;
+    case ClosedStreams::Verdict::kStreamClosed:
+      return NGHTTP2_STREAM_CLOSED;
+    case ClosedStreams::Verdict::kProtocolError:
+      return NGHTTP2_PROTOCOL_ERROR;
+  }
+  return 0;
+}
+
+void ServerSession::Terminate(uint32_t error_code) {
+  if (error_ == 0) error_ = NGHTTP2_ERR_PROTO;
+  // Only the first call queues a GOAWAY; later ones do nothing.
+  const int rv = nghttp2_session_terminate_session(session_, error_code);
+  if (rv != 0 && nghttp2_is_fatal(rv)) Fail(rv);
 }
 
 bool ServerSession::ProduceOutput(std::string* out, size_t max_bytes) {
@@ -262,18 +373,45 @@ bool ServerSession::OnTimer(uint64_t now_ms) {
       owner_.OnOutputPending();
     }
   }
-  for (auto& [id, stream] : streams_) stream->OnTimer(now_ms_, options_.keepalive_ms, keepalive_);
+  for (auto& [id, stream] : streams_) {
+    if (stream->OverstaysSlowConsumerGrace(now_ms_, options_.slow_consumer_grace_ms)) {
+      ResetSlowStream(*stream);  // closed once the RST_STREAM is sent, not in this loop
+      continue;
+    }
+    stream->OnTimer(now_ms_, options_.keepalive_ms, keepalive_);
+  }
   closed_.clear();
   return alive && error_ == 0;
 }
 
-void ServerSession::Shutdown() {
-  if (shutting_down_) return;
+void ServerSession::ResetSlowStream(Stream& stream) {
+  stream.Abandon();
+  const int rv =
+      nghttp2_submit_rst_stream(session_, NGHTTP2_FLAG_NONE, stream.id(), NGHTTP2_CANCEL);
+  if (rv != 0 && nghttp2_is_fatal(rv)) Fail(rv);
+  owner_.OnOutputPending();
+}
+
+void ServerSession::SubmitGoaway() {
   shutting_down_ = true;
   const int rv = nghttp2_submit_goaway(session_, NGHTTP2_FLAG_NONE,
                                        nghttp2_session_get_last_proc_stream_id(session_),
                                        NGHTTP2_NO_ERROR, nullptr, 0);
   if (rv != 0 && nghttp2_is_fatal(rv)) Fail(rv);
+}
+
+void ServerSession::FinishAfterPeerGoaway() {
+  // Our own GOAWAY tells the client which requests were processed (RFC 9113 §6.8) and,
+  // being output, keeps nghttp2 answering PING and SETTINGS that came with the client's
+  // GOAWAY; once it is written the session has finished and the connection closes.
+  if (shutting_down_) return;
+  SubmitGoaway();
+  owner_.OnOutputPending();
+}
+
+void ServerSession::Shutdown() {
+  if (shutting_down_) return;
+  SubmitGoaway();
   for (auto& [id, stream] : streams_) {
     if (!stream->is_event_stream()) continue;
     if (stream->attached()) env_.fanout().Unsubscribe(stream.get());
@@ -301,6 +439,7 @@ int ServerSession::OnBeginHeaders(const nghttp2_frame& frame) {
   const int rv = nghttp2_session_set_stream_user_data(session_, frame.hd.stream_id, stream.get());
   if (rv != 0) return Fail(rv);
   streams_[frame.hd.stream_id] = std::move(stream);
+  closed_streams_.Opened(frame.hd.stream_id);
   return 0;
 }
 
@@ -310,26 +449,9 @@ int ServerSession::OnHeader(const nghttp2_frame& frame, std::string_view name,
   if (frame.hd.type != NGHTTP2_HEADERS || frame.headers.cat != NGHTTP2_HCAT_REQUEST) return 0;
   Stream* stream = StreamOf(frame.hd.stream_id);
   if (stream == nullptr) return 0;
-  RequestHead& request = stream->request();
-  ++request.header_count;
-  request.header_bytes += name.size() + value.size();
-  if (request.header_count > options_.max_header_count ||
-      request.header_bytes > options_.max_header_list_bytes) {
-    request.too_large = true;
-    if (request.header_count > kHardLimitFactor * options_.max_header_count ||
-        request.header_bytes > kHardLimitFactor * options_.max_header_list_bytes) {
-      return NGHTTP2_ERR_TEMPORAL_CALLBACK_FAILURE;  // nghttp2 resets the stream
-    }
-  }
-  if (request.too_large) return 0;  // answered with 431; nothing more worth keeping
-  if (name == ":method") {
-    request.method = value;
-  } else if (name == ":path") {
-    request.path = value;
-  } else if (name == "origin") {
-    request.origin = std::string(value);
-  } else if (name == "last-event-id") {
-    request.last_event_id = std::string(value);
+  if (http::AddHeader(&stream->request(), name, value, options_.header_limits()) ==
+      http::HeaderVerdict::kFarTooLarge) {
+    return NGHTTP2_ERR_TEMPORAL_CALLBACK_FAILURE;  // nghttp2 resets the stream
   }
   return 0;
 }
@@ -337,11 +459,39 @@ int ServerSession::OnHeader(const nghttp2_frame& frame, std::string_view name,
 int ServerSession::OnFrameRecv(const nghttp2_frame& frame) {
   if (destroying_) return 0;
   switch (frame.hd.type) {
-    case NGHTTP2_HEADERS:
+    case NGHTTP2_HEADERS: {
       // Called once the whole header block (with any CONTINUATION) is in.
-      if (frame.headers.cat == NGHTTP2_HCAT_REQUEST) {
-        if (Stream* stream = StreamOf(frame.hd.stream_id)) return Respond(*stream);
+      Stream* stream = StreamOf(frame.hd.stream_id);
+      if (stream == nullptr) return 0;
+      const bool end_stream = (frame.hd.flags & NGHTTP2_FLAG_END_STREAM) != 0;
+      if (frame.headers.cat == NGHTTP2_HCAT_REQUEST) return OnRequest(*stream, end_stream);
+      // Trailers that end a request without a body.
+      if (end_stream && awaiting_body_.erase(frame.hd.stream_id) > 0) return Respond(*stream);
+      return 0;
+    }
+    case NGHTTP2_DATA: {
+      if (!awaiting_body_.contains(frame.hd.stream_id)) return 0;
+      Stream* stream = StreamOf(frame.hd.stream_id);
+      if (stream == nullptr) return 0;
+      const bool end_stream = (frame.hd.flags & NGHTTP2_FLAG_END_STREAM) != 0;
+      // padlen counts the Pad Length field too, so this is the body bytes of the frame.
+      if (frame.hd.length > frame.data.padlen) {
+        awaiting_body_.erase(frame.hd.stream_id);
+        return Respond(*stream, http::RouteRequestWithBody(stream->request(), options_, env_));
       }
+      if (end_stream) {
+        awaiting_body_.erase(frame.hd.stream_id);
+        return Respond(*stream);
+      }
+      return 0;
+    }
+    case NGHTTP2_RST_STREAM:
+      // nghttp2 closes the stream right after this callback (see OnStreamClose).
+      peer_reset_stream_ = frame.hd.stream_id;
+      return 0;
+    case NGHTTP2_GOAWAY:
+      peer_goaway_ = true;
+      if (streams_.empty()) FinishAfterPeerGoaway();
       return 0;
     case NGHTTP2_PING:
       if (frame.hd.flags & NGHTTP2_FLAG_ACK) ping_outstanding_ = false;
@@ -351,9 +501,31 @@ int ServerSession::OnFrameRecv(const nghttp2_frame& frame) {
   }
 }
 
+int ServerSession::OnRequest(Stream& stream, bool end_stream) {
+  if (end_stream) return Respond(stream);
+  // A body may follow. A request its route refuses anyway is answered now; one it would
+  // serve waits to learn whether a body comes, since no route takes one.
+  const Reply reply = http::RouteRequest(stream.request(), options_, env_);
+  if (reply.kind == Reply::Kind::kFixed && reply.status >= 400) return Respond(stream, reply);
+  awaiting_body_.insert(stream.id());
+  return 0;
+}
+
+int ServerSession::OnInvalidFrameRecv(const nghttp2_frame& frame) {
+  if (destroying_) return 0;
+  // nghttp2 reset (or refused) this stream, or is ending the session: frames the client
+  // already sent on it must be ignored, not judged.
+  if (frame.hd.stream_id != 0) closed_streams_.ResetByServer(frame.hd.stream_id);
+  return 0;
+}
+
 int ServerSession::Respond(Stream& stream) {
   if (stream.responded()) return 0;
-  const Reply reply = RouteRequest(stream.request(), options_, env_);
+  return Respond(stream, http::RouteRequest(stream.request(), options_, env_));
+}
+
+int ServerSession::Respond(Stream& stream, const Reply& reply) {
+  if (stream.responded()) return 0;
   const std::string status = std::to_string(reply.status);
   std::vector<nghttp2_nv> nv;
   nv.reserve(reply.headers.size() + 1);
@@ -379,25 +551,14 @@ int ServerSession::RespondEventStream(Stream& stream, const Reply& reply,
                                       std::span<const nghttp2_nv> nv) {
   // Counted as soon as it is an event stream, because Detach uncounts every event stream,
   // including one whose response could not be submitted.
-  stream.BeginEventStream(EndOfLife(stream.id()));
+  stream.BeginEventStream(options_, reply.lifetime_ms);
   ++open_event_streams_;
-  ++env_.counters().streams;
   const int rv = adapter::SubmitResponse(session_, stream.id(), nv, &stream);
   if (rv != 0) return nghttp2_is_fatal(rv) ? Fail(rv) : 0;
   stream.set_responded();
-  // First bytes, in order: the retry preamble, then replay (or gap), then live events.
-  if (options_.retry_ms > 0) stream.Enqueue(EncodeRetryPreamble(options_.retry_ms));
-  if (shutting_down_) {
-    stream.End();
-  } else {
-    stream.Subscribe(reply.subscription.topics, reply.subscription.last_event_id);
-  }
+  stream.StartEvents(reply.subscription, options_, shutting_down_);
   owner_.OnOutputPending();
   return 0;
-}
-
-uint64_t ServerSession::EndOfLife(int32_t stream_id) const {
-  return StreamEndOfLife(now_ms_, options_.max_stream_age_ms, static_cast<uint64_t>(stream_id));
 }
 
 int ServerSession::OnFrameSend(const nghttp2_frame& frame) {
@@ -417,11 +578,17 @@ int ServerSession::OnFrameSend(const nghttp2_frame& frame) {
 
 int ServerSession::OnStreamClose(int32_t stream_id) {
   if (destroying_) return 0;
+  // Closed by us while the client could still send on it: what it sent is ignored.
+  const bool client_done = nghttp2_session_get_stream_remote_close(session_, stream_id) == 1 ||
+                           peer_reset_stream_ == stream_id;
+  if (!client_done) closed_streams_.ResetByServer(stream_id);
+  awaiting_body_.erase(stream_id);
   auto it = streams_.find(stream_id);
   if (it == streams_.end()) return 0;
   Detach(*it->second);
   closed_.push_back(std::move(it->second));
   streams_.erase(it);
+  if (peer_goaway_ && streams_.empty()) FinishAfterPeerGoaway();
   return 0;
 }
 

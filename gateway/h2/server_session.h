@@ -12,61 +12,28 @@
 // session lives on its connection's event loop. Destroying it unsubscribes its streams.
 #pragma once
 
-#include <cstddef>
-#include <cstdint>
 #include <memory>
-#include <span>
-#include <string>
-#include <string_view>
-#include <vector>
 
-#include "core/counters.h"
-#include "core/fanout.h"
-#include "h2/http_session.h"
+#include "http/session.h"
 
 namespace ssegw::h2 {
 
-struct SessionOptions {
-  uint32_t max_concurrent_streams = 1000;    // SETTINGS_MAX_CONCURRENT_STREAMS
-  size_t stream_buffer_bytes = 1024 * 1024;  // slow-consumer limit per stream
-  uint32_t retry_ms = 0;                     // `retry:` at stream start; 0 = none
-  uint64_t keepalive_ms = 15000;             // idle comment + PING period
-  uint64_t max_stream_age_ms = 0;            // 0 = streams live until the peer leaves
-  std::vector<std::string> allowed_origins;  // CORS: "*" or exact origins
-  size_t max_header_list_bytes = 16 * 1024;  // sum of name+value sizes per request
-  size_t max_header_count = 64;              // header fields per request
-};
-
-// What sessions need from the gateway around them; one per event loop.
-class SessionEnvironment {
- public:
-  virtual Fanout& fanout() = 0;
-  virtual GatewayCounters& counters() = 0;
-  virtual std::string RenderMetrics() = 0;  // Prometheus text for GET /metrics
-  virtual std::string_view DemoPage() = 0;  // HTML for GET /
-
- protected:
-  ~SessionEnvironment() = default;
-};
-
-// The connection that owns a session.
-class OutputListener {
- public:
-  // The session has new frames to send; called from inside session callbacks or fanout
-  // deliveries, so the owner should only mark itself dirty and flush later in the turn.
-  virtual void OnOutputPending() = 0;
-
- protected:
-  ~OutputListener() = default;
-};
-
 // An HTTP/2 server session. Start() queues the server preface (SETTINGS). Receive()
-// returning false means a fatal protocol error with a GOAWAY queued. OnTimer() sends
-// keep-alive comments on streams idle for a keep-alive period and a PING per period (an
-// unanswered one after a whole period returns false: the peer is gone), and ends streams
-// past max age cleanly, with jitter. Shutdown() sends GOAWAY, takes no new streams and
-// ends every SSE stream after what is queued; Finished() follows once that is written.
-std::unique_ptr<HttpSession> NewServerSession(SessionEnvironment& env,
-                                              const SessionOptions& options, OutputListener& owner);
+// returning false means a fatal protocol error with a GOAWAY queued: nghttp2's checks,
+// the RFC 9113 closed-stream and PRIORITY rules (STREAM_CLOSED, PROTOCOL_ERROR) and
+// floods of frames to acknowledge (ENHANCE_YOUR_CALM). After the client's GOAWAY the
+// session still answers PING and SETTINGS, finishes the open streams, and once none is
+// left sends its own GOAWAY and finishes (OnOutputPending tells the owner). A request
+// body is refused with 400 (or the route's own error); it never opens an event stream.
+// OnTimer() sends keep-alive comments on streams idle for a keep-alive period and a PING
+// per period (an unanswered one after a whole period returns false: the peer is gone),
+// and ends streams past max age cleanly, with jitter, and resets (RST_STREAM CANCEL)
+// streams ended by the slow-consumer rule whose client has not taken what was queued
+// within the grace, freeing their queues at once. Shutdown() sends GOAWAY, takes no new
+// streams and ends every SSE stream after what is queued; Finished() follows once that
+// is written.
+std::unique_ptr<http::HttpSession> NewServerSession(http::SessionEnvironment& env,
+                                                    const http::SessionOptions& options,
+                                                    http::OutputListener& owner);
 
 }  // namespace ssegw::h2

@@ -20,7 +20,7 @@ constexpr size_t kKeepOutputCapacity = 16 * 1024;
 
 }  // namespace
 
-Connection::Connection(EventLoop& loop, ConnectionOwner& owner, h2::SessionEnvironment& env,
+Connection::Connection(EventLoop& loop, ConnectionOwner& owner, http::SessionEnvironment& env,
                        const ConnectionOptions& options, std::unique_ptr<Transport> transport,
                        std::string peer)
     : loop_(loop),
@@ -247,6 +247,7 @@ void Connection::WriteOutput() {
   if (unwritten() == 0) {
     write_blocked_ = false;
     write_wants_read_ = false;
+    if (session_) session_->OnOutputDrained();
   }
   UpdateWriteInterest();
   if (!closing_) {

@@ -1,6 +1,6 @@
 // Connection: one client connection — a Transport (TLS or plain) under an HTTP session,
-// HTTP/2 (h2::ServerSession) or HTTP/1.1 (h1::Session), behind the protocol-neutral
-// h2::HttpSession — driven by its loop.
+// HTTP/2 (h2::NewServerSession) or HTTP/1.1 (h1::NewSession), behind the protocol-neutral
+// http::HttpSession — driven by its loop.
 //
 // Which session: the one TLS agreed on in ALPN; with no ALPN (the cleartext listener, or
 // a TLS client that offers none) the first bytes decide — the HTTP/2 client preface
@@ -27,8 +27,8 @@
 #include <string>
 
 #include "h1/session.h"
-#include "h2/http_session.h"
 #include "h2/server_session.h"
+#include "http/session.h"
 #include "net/event_loop.h"
 #include "net/transport.h"
 
@@ -49,7 +49,7 @@ class ConnectionOwner {
 };
 
 struct ConnectionOptions {
-  h2::SessionOptions session;                 // both protocols' routes and streams
+  http::SessionOptions session;               // both protocols' routes and streams
   h1::Limits http1;                           // HTTP/1.1 only
   size_t output_cap_bytes = 256 * 1024;       // produced per ProduceOutput call
   size_t read_pause_bytes = 128 * 1024;       // unwritten output that pauses reading
@@ -57,9 +57,9 @@ struct ConnectionOptions {
   uint64_t drain_timeout_ms = 5 * 1000;       // closing with output the peer won't read
 };
 
-class Connection final : public h2::OutputListener {
+class Connection final : public http::OutputListener {
  public:
-  Connection(EventLoop& loop, ConnectionOwner& owner, h2::SessionEnvironment& env,
+  Connection(EventLoop& loop, ConnectionOwner& owner, http::SessionEnvironment& env,
              const ConnectionOptions& options, std::unique_ptr<Transport> transport,
              std::string peer);
   ~Connection();
@@ -80,7 +80,7 @@ class Connection final : public h2::OutputListener {
   bool closed() const { return state_ == State::kClosed; }
   const std::string& peer() const { return peer_; }
 
-  // h2::OutputListener: marks the connection dirty with its owner (once per flush).
+  // http::OutputListener: marks the connection dirty with its owner (once per flush).
   void OnOutputPending() override;
 
  private:
@@ -107,12 +107,12 @@ class Connection final : public h2::OutputListener {
 
   EventLoop& loop_;
   ConnectionOwner& owner_;
-  h2::SessionEnvironment& env_;
+  http::SessionEnvironment& env_;
   const ConnectionOptions& options_;
   std::unique_ptr<Transport> transport_;
   // Created once the protocol is known: at the end of the handshake, or after the first
   // bytes when ALPN agreed on nothing. Until then `first_bytes_` keeps what was read.
-  std::unique_ptr<h2::HttpSession> session_;
+  std::unique_ptr<http::HttpSession> session_;
   std::string first_bytes_;
   std::string peer_;
   State state_ = State::kHandshaking;

@@ -8,7 +8,7 @@
 
 namespace ssegw::net {
 
-GatewayServer::GatewayServer(EventLoop& loop, h2::SessionEnvironment& env, TlsContext& tls,
+GatewayServer::GatewayServer(EventLoop& loop, http::SessionEnvironment& env, TlsContext& tls,
                              ConnectionQuota& quota, const GatewayServerOptions& options)
     : loop_(loop), env_(env), tls_(tls), quota_(quota), options_(options) {
   loop_.AddTurnEndHook(this);

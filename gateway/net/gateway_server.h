@@ -39,7 +39,7 @@ struct GatewayServerOptions {
 class GatewayServer final : public ConnectionOwner, public EventLoop::TurnEndHook {
  public:
   // Beyond `quota`, accepted sockets are closed at once.
-  GatewayServer(EventLoop& loop, h2::SessionEnvironment& env, TlsContext& tls,
+  GatewayServer(EventLoop& loop, http::SessionEnvironment& env, TlsContext& tls,
                 ConnectionQuota& quota, const GatewayServerOptions& options);
   ~GatewayServer();
   GatewayServer(const GatewayServer&) = delete;
@@ -70,7 +70,7 @@ class GatewayServer final : public ConnectionOwner, public EventLoop::TurnEndHoo
   static void OnTick(evutil_socket_t, short, void* self);
 
   EventLoop& loop_;
-  h2::SessionEnvironment& env_;
+  http::SessionEnvironment& env_;
   TlsContext& tls_;
   ConnectionQuota& quota_;
   GatewayServerOptions options_;

@@ -3,13 +3,19 @@
 #include <pthread.h>
 #include <signal.h>
 
+#include <ctime>
 #include <utility>
 
 namespace ssegw::net {
 
 Worker::Worker(size_t index, LogDirectory& log, SiteContent& site, TlsContext& tls,
                ConnectionQuota& quota, const WorkerOptions& options)
-    : index_(index), log_(log), site_(site), options_(options), fanout_(*this, counters_) {
+    : index_(index),
+      log_(log),
+      site_(site),
+      options_(options),
+      auth_(options.auth),
+      fanout_(*this, counters_) {
   loop_.AddTurnEndHook(this);
   pump_timer_.reset(evtimer_new(loop_.base(), &Worker::OnPumpTimer, this));
   server_ = std::make_unique<GatewayServer>(loop_, *this, tls, quota, options_.server);
@@ -65,8 +71,23 @@ void Worker::PostRead(uint64_t request, LogRead read) {
 
 void Worker::PostShutdown(std::function<void()> on_idle) {
   loop_.Post([this, on_idle = std::move(on_idle)]() mutable {
+    ready_ = false;  // /readyz says 503 while the streams drain
     server_->BeginShutdown(std::move(on_idle));
   });
+}
+
+void Worker::PostAuthPolicy(std::shared_ptr<const http::AuthPolicy> policy) {
+  loop_.Post([this, policy = std::move(policy)]() mutable { auth_ = std::move(policy); });
+}
+
+void Worker::PostReady(bool ready) {
+  loop_.Post([this, ready] { ready_ = ready; });
+}
+
+int64_t Worker::UnixNow() {
+  timespec now{};
+  clock_gettime(CLOCK_REALTIME, &now);
+  return static_cast<int64_t>(now.tv_sec);
 }
 
 void Worker::Locate(uint64_t request, const std::string& id) {

@@ -70,6 +70,8 @@ class SiteContent {
 
 struct WorkerOptions {
   GatewayServerOptions server;
+  // Who may subscribe to what; replaced at run time with PostAuthPolicy.
+  std::shared_ptr<const http::AuthPolicy> auth = std::make_shared<http::AuthPolicy>();
   // Events plus deliveries fanned out in one turn before the rest waits for the next
   // (after this turn's flush): ~26 events to 10,000 streams.
   size_t max_fanout_per_turn = 256 * 1024;
@@ -79,7 +81,7 @@ struct WorkerOptions {
 };
 
 class Worker final : public FanoutHost,
-                     public h2::SessionEnvironment,
+                     public http::SessionEnvironment,
                      public EventLoop::TurnEndHook {
  public:
   Worker(size_t index, LogDirectory& log, SiteContent& site, TlsContext& tls,
@@ -105,6 +107,10 @@ class Worker final : public FanoutHost,
   // Graceful shutdown: GOAWAY everywhere, streams ended; `on_idle` runs on the worker's
   // thread once no connection is left.
   void PostShutdown(std::function<void()> on_idle);
+  // A reloaded policy, for requests from now on (open streams keep their deadlines).
+  void PostAuthPolicy(std::shared_ptr<const http::AuthPolicy> policy);
+  // What /readyz answers from now on.
+  void PostReady(bool ready);
 
   size_t index() const { return index_; }
   // Read from any thread.
@@ -120,11 +126,14 @@ class Worker final : public FanoutHost,
   void Locate(uint64_t request, const std::string& id) override;
   void ReadAfter(uint64_t request, uint64_t seq) override;
   void OnPumpNeeded() override;
-  // h2::SessionEnvironment.
+  // http::SessionEnvironment.
   Fanout& fanout() override { return fanout_; }
   GatewayCounters& counters() override { return counters_; }
   std::string RenderMetrics() override { return site_.RenderMetrics(); }
   std::string_view DemoPage() override { return site_.DemoPage(); }
+  const http::AuthPolicy& auth() override { return *auth_; }
+  int64_t UnixNow() override;
+  bool Ready() override { return ready_; }
   // EventLoop::TurnEndHook: a new turn's fan-out budget.
   void OnTurnEnd() override { work_this_turn_ = 0; }
 
@@ -137,6 +146,8 @@ class Worker final : public FanoutHost,
   LogDirectory& log_;
   SiteContent& site_;
   const WorkerOptions options_;
+  std::shared_ptr<const http::AuthPolicy> auth_;
+  bool ready_ = true;
   EventLoop loop_;
   GatewayCounters counters_;
   Fanout fanout_;

@@ -53,6 +53,7 @@ TEST(ConfigTest, DefaultsAreTheContractTable) {
   EXPECT_EQ(config.max_connections, 10000u);
   EXPECT_EQ(config.max_streams, 1000u);
   EXPECT_EQ(config.stream_buffer_bytes, 1048576u);
+  EXPECT_EQ(config.slow_consumer_grace_s, 10u);
   EXPECT_EQ(config.max_frame_bytes, 1048576u);
   EXPECT_TRUE(config.allow_origins.empty());
   EXPECT_EQ(config.threads, 0u);  // one per online CPU
@@ -113,6 +114,8 @@ TEST(ConfigTest, ReadsEveryFlag) {
                              "9",
                              "--stream-buffer",
                              "65536",
+                             "--slow-consumer-grace",
+                             "3",
                              "--max-frame",
                              "1024",
                              "--allow-origin",
@@ -137,6 +140,7 @@ TEST(ConfigTest, ReadsEveryFlag) {
   EXPECT_EQ(config.max_connections, 7u);
   EXPECT_EQ(config.max_streams, 9u);
   EXPECT_EQ(config.stream_buffer_bytes, 65536u);
+  EXPECT_EQ(config.slow_consumer_grace_s, 3u);
   EXPECT_EQ(config.max_frame_bytes, 1024u);
   EXPECT_EQ(config.allow_origins, (std::vector<std::string>{"https://a.example", "*"}));
   EXPECT_EQ(config.threads, 4u);
@@ -195,6 +199,7 @@ INSTANTIATE_TEST_SUITE_P(
         BadCase{{"--max-connections", "0"}, "--max-connections"},
         BadCase{{"--max-streams", "x"}, "--max-streams"},
         BadCase{{"--stream-buffer", ""}, "--stream-buffer"},
+        BadCase{{"--slow-consumer-grace", "0"}, "--slow-consumer-grace"},
         BadCase{{"--max-frame", "99999999999"}, "--max-frame"},
         BadCase{{"--socket-mode", "0899"}, "--socket-mode"},
         BadCase{{"--socket-mode", "1777"}, "--socket-mode"},

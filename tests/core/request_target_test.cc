@@ -18,6 +18,12 @@ void PrintTo(Route route, std::ostream* os) {
     case Route::kHealthz:
       *os << "kHealthz";
       return;
+    case Route::kReadyz:
+      *os << "kReadyz";
+      return;
+    case Route::kPublish:
+      *os << "kPublish";
+      return;
     case Route::kMetrics:
       *os << "kMetrics";
       return;
@@ -48,6 +54,9 @@ TEST(ClassifyTargetTest, Table) {
       {"/healthz", Route::kHealthz, "/healthz", ""},
       {"/healthz?", Route::kHealthz, "/healthz", ""},
       {"/metrics", Route::kMetrics, "/metrics", ""},
+      {"/readyz", Route::kReadyz, "/readyz", ""},
+      {"/publish", Route::kPublish, "/publish", ""},
+      {"/publish/", Route::kNotFound, "/publish/", ""},
       {"/metrics?name=x", Route::kMetrics, "/metrics", "name=x"},
       {"/events", Route::kEvents, "/events", ""},
       {"/events?topic=a", Route::kEvents, "/events", "topic=a"},
@@ -257,6 +266,23 @@ TEST(ParseSubscriptionTest, AtMost64DistinctTopics) {
   Result<Subscription> over = ParseSubscription(ClassifyTarget("/events?" + query + "&topic=x"));
   ASSERT_FALSE(over.ok());
   EXPECT_EQ(over.error(), Error::kTooManyTopics);
+}
+
+TEST(QueryParameterTest, FirstOccurrenceFormDecoded) {
+  EXPECT_EQ(QueryParameter("a=1&token=x%2By+z&token=2", "token"), "x+y z");
+  EXPECT_EQ(QueryParameter("token", "token"), "");
+  EXPECT_EQ(QueryParameter("tokens=1", "token"), std::nullopt);
+  EXPECT_EQ(QueryParameter("", "token"), std::nullopt);
+  EXPECT_EQ(QueryParameter("token=%zz", "token"), std::nullopt);  // malformed: none
+}
+
+TEST(WithoutQueryParameterTest, DropsEveryOccurrenceAndKeepsTheRest) {
+  EXPECT_EQ(WithoutQueryParameter("/events/a?token=s3cret", "token"), "/events/a");
+  EXPECT_EQ(WithoutQueryParameter("/events?topic=a&token=x&topic=b&token", "token"),
+            "/events?topic=a&topic=b");
+  EXPECT_EQ(WithoutQueryParameter("/events?tokenx=1&token=2", "token"), "/events?tokenx=1");
+  EXPECT_EQ(WithoutQueryParameter("/events/a", "token"), "/events/a");
+  EXPECT_EQ(WithoutQueryParameter("/e?token=1#frag", "token"), "/e");
 }
 
 }  // namespace

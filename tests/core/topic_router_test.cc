@@ -284,26 +284,40 @@ TEST(TopicRouterDeathTest, DestroyingASubscribedSubscriberAsserts) {
       "router_ == nullptr");
 }
 
+#endif
+
 class UnsubscribingSubscriber : public Subscriber {
  public:
-  void Deliver(const SharedBytes&) override { router->Unsubscribe(this); }
+  void Deliver(const SharedBytes&) override {
+    ++deliveries;
+    router->Unsubscribe(this);
+    router->Unsubscribe(this);  // twice: still removed once
+  }
   bool Offer(const SharedBytes&) override { return false; }
   void OnReplayLost() override {}
   TopicRouter* router = nullptr;
+  int deliveries = 0;
 };
 
-TEST(TopicRouterDeathTest, UnsubscribingFromInsideDeliverAsserts) {
-  EXPECT_DEATH(
-      {
-        TopicRouter router;
-        UnsubscribingSubscriber s;
-        s.router = &router;
-        router.Subscribe(&s, Topics({"a"}));
-        router.Publish(1, Topics({"a"}), SharedBytes("m"));
-      },
-      "publishing_");
+// A subscriber that leaves from inside Deliver (a stream ended by the slow-consumer rule)
+// gets nothing more, even through the event's other topics, and is gone after Publish.
+TEST(TopicRouterTest, UnsubscribingFromInsideDeliverTakesEffectAfterPublish) {
+  TopicRouter router;
+  UnsubscribingSubscriber leaver;
+  RecordingSubscriber stayer;
+  leaver.router = &router;
+  router.Subscribe(&leaver, Topics({"a", "b"}));
+  router.Subscribe(&stayer, Topics({"a", "b"}));
+  EXPECT_EQ(router.Publish(1, Topics({"a", "b"}), SharedBytes("m")), 2u);
+  EXPECT_EQ(leaver.deliveries, 1);
+  EXPECT_FALSE(leaver.subscribed());
+  EXPECT_EQ(router.subscriber_count(), 1u);
+  EXPECT_EQ(router.Publish(2, Topics({"a"}), SharedBytes("n")), 1u);
+  EXPECT_EQ(leaver.deliveries, 1);
+  EXPECT_EQ(stayer.count, 2u);
+  router.Unsubscribe(&stayer);
+  EXPECT_EQ(router.topic_count(), 0u);
 }
-#endif
 
 }  // namespace
 }  // namespace ssegw

@@ -98,6 +98,18 @@ std::map<std::string, double> GatewayTest::Metrics(H2Client& client) {
   return out;
 }
 
+bool GatewayTest::PublishUntilSlowConsumer(Publisher& publisher, H2Client& probe,
+                                           const std::string& topic) {
+  const std::string data(64 * 1024, 'd');
+  for (uint64_t seq = 1; seq <= 400; ++seq) {
+    PublishOk(publisher, MakeRequest(seq, {MakeEvent({topic}, data)}));
+    if (seq % 10 == 0 && Value(Metrics(probe), "ssegw_slow_consumer_closes_total") >= 1) {
+      return true;
+    }
+  }
+  return false;
+}
+
 double Value(const std::map<std::string, double>& metrics, const std::string& name) {
   auto it = metrics.find(name);
   if (it == metrics.end()) {

@@ -26,8 +26,8 @@ namespace ssegw::testing {
 inline constexpr std::chrono::seconds kWait{10};
 inline constexpr std::chrono::seconds kLongWait{30};
 
-// True in the AddressSanitizer build, whose quarantine keeps freed memory resident: RSS
-// bounds hold only in the plain build.
+// True in the sanitizer builds (ASan's quarantine keeps freed memory resident, TSan's
+// shadow memory multiplies it): RSS bounds hold only in the plain build.
 #ifdef SSEGW_SANITIZED
 inline constexpr bool kSanitizedBuild = true;
 #else
@@ -52,6 +52,11 @@ class GatewayTest : public ::testing::Test {
 
   // GET /metrics on `client`, parsed: sample name (with labels, if any) → value.
   std::map<std::string, double> Metrics(H2Client& client);
+
+  // Publishes 64 KiB events on `topic` until /metrics on `probe` says the slow-consumer
+  // rule has acted: loopback socket buffers take a few MB before a stream that is not
+  // read fills its queue. false: it never acted.
+  bool PublishUntilSlowConsumer(Publisher& publisher, H2Client& probe, const std::string& topic);
 
   GatewayProcess& gateway() { return *gateway_; }
 

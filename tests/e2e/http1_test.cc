@@ -250,7 +250,8 @@ TEST_F(Http1Test, MalformedAndSmugglingRequestsGet400AndTheConnectionCloses) {
 }
 
 TEST_F(Http1Test, SlowConsumerStreamEndsWithTheLastChunk) {
-  ASSERT_NO_FATAL_FAILURE(StartGateway({"--stream-buffer", "65536"}));
+  ASSERT_NO_FATAL_FAILURE(
+      StartGateway({"--stream-buffer", "65536", "--slow-consumer-grace", "3600"}));
   auto h1 = ConnectH1();
   ASSERT_TRUE(h1);
   ASSERT_TRUE(h1->Get("/events/slow"));
@@ -261,14 +262,8 @@ TEST_F(Http1Test, SlowConsumerStreamEndsWithTheLastChunk) {
   ASSERT_TRUE(publisher);
   auto probe = Connect();
   ASSERT_TRUE(probe);
-  // Loopback socket buffers hold a few MB; publish until the rule acts.
-  const std::string data(64 * 1024, 'd');
-  bool acted = false;
-  for (uint64_t seq = 1; seq <= 400 && !acted; ++seq) {
-    PublishOk(*publisher, MakeRequest(seq, {MakeEvent({"slow"}, data)}));
-    if (seq % 20 == 0) acted = Value(Metrics(*probe), "ssegw_slow_consumer_closes_total") >= 1;
-  }
-  ASSERT_TRUE(acted) << "the slow-consumer rule never acted";
+  ASSERT_TRUE(PublishUntilSlowConsumer(*publisher, *probe, "slow"))
+      << "the slow-consumer rule never acted";
   h1->SetReading(true);
   ASSERT_TRUE(h1->RunUntil([&] { return r->complete; }, kLongWait)) << "no last chunk";
   EXPECT_FALSE(h1->parse_error());

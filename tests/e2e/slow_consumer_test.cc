@@ -1,6 +1,8 @@
 // Slow consumers against the real gateway: a stream that stops taking data is ended
 // cleanly once its backlog passes --stream-buffer, the other streams of the connection
-// go on, and the gateway's memory stays bounded however much is published.
+// go on, and the gateway's memory stays bounded however much is published. These tests
+// let the stalled stream read again later, so --slow-consumer-grace is set out of reach
+// (its reset is tested in hardening_test.cc).
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
@@ -50,7 +52,8 @@ constexpr int32_t kTinyWindow = 1024;
 TEST_F(SlowConsumerTest, SlowStreamIsEndedWhileItsNeighbourKeepsReceiving) {
   // Each request (one 1,000-byte event) fits --stream-buffer, so only the stalled
   // stream can ever pass it.
-  ASSERT_NO_FATAL_FAILURE(StartGateway({"--stream-buffer", "4096", "--keepalive", "3600"}));
+  ASSERT_NO_FATAL_FAILURE(StartGateway(
+      {"--stream-buffer", "4096", "--keepalive", "3600", "--slow-consumer-grace", "3600"}));
   auto client = Connect(H2ClientOptions{.initial_stream_window = kTinyWindow});
   ASSERT_TRUE(client);
   auto publisher = ConnectPublisher();
@@ -100,8 +103,8 @@ TEST_F(SlowConsumerTest, SlowStreamKeepsGatewayMemoryBounded) {
   constexpr int kPerRequest = 10;
   constexpr size_t kPayload = 4000;  // 500 × 10 × 4 KB = 20 MB through the gateway
   // 64 KiB holds one whole request (40 KB) so the fast stream never passes it.
-  ASSERT_NO_FATAL_FAILURE(
-      StartGateway({"--stream-buffer", "65536", "--history", "100", "--keepalive", "3600"}));
+  ASSERT_NO_FATAL_FAILURE(StartGateway({"--stream-buffer", "65536", "--history", "100",
+                                        "--keepalive", "3600", "--slow-consumer-grace", "3600"}));
   auto client = Connect(H2ClientOptions{.initial_stream_window = kTinyWindow});
   ASSERT_TRUE(client);
   auto publisher = ConnectPublisher();
@@ -141,7 +144,8 @@ TEST_F(SlowConsumerTest, SlowStreamKeepsGatewayMemoryBounded) {
 }
 
 TEST_F(SlowConsumerTest, ReconnectAfterSlowEndCatchesUpFromHistory) {
-  ASSERT_NO_FATAL_FAILURE(StartGateway({"--stream-buffer", "4096", "--keepalive", "3600"}));
+  ASSERT_NO_FATAL_FAILURE(StartGateway(
+      {"--stream-buffer", "4096", "--keepalive", "3600", "--slow-consumer-grace", "3600"}));
   auto client = Connect(H2ClientOptions{.initial_stream_window = kTinyWindow});
   ASSERT_TRUE(client);
   auto publisher = ConnectPublisher();
@@ -179,8 +183,8 @@ TEST_F(SlowConsumerTest, StalledConnectionKeepsGatewayMemoryBounded) {
   constexpr int kRequests = 1000;
   constexpr int kPerRequest = 10;
   constexpr size_t kPayload = 4000;  // 1,000 × 10 × 4 KB = 40 MB through the gateway
-  ASSERT_NO_FATAL_FAILURE(
-      StartGateway({"--stream-buffer", "65536", "--history", "100", "--keepalive", "3600"}));
+  ASSERT_NO_FATAL_FAILURE(StartGateway({"--stream-buffer", "65536", "--history", "100",
+                                        "--keepalive", "3600", "--slow-consumer-grace", "3600"}));
   auto reader = Connect();
   ASSERT_TRUE(reader);
   auto stalled = Connect();

@@ -22,87 +22,84 @@ void Check(bool condition) {
   if (!condition) std::abort();
 }
 
-class Environment final : public ssegw::h2::SessionEnvironment {
+class Environment final : public ssegw::http::SessionEnvironment {
  public:
   Environment() : centre_(ssegw::MemoryLogOptions{64, 1 << 20}) {}
   ssegw::Fanout& fanout() override { return centre_.fanout(); }
   ssegw::GatewayCounters& counters() override { return centre_.counters(); }
-  std::string RenderMetrics() override {
-    return "ssegw_streams 0
-           "; }
-        std::string_view
-        DemoPage() override {
-      return "<!doctype html>
-             "; }
-             ssegw::testing::LocalCentre &
-             centre() {
-        return centre_;
+  std::string RenderMetrics() override { return "ssegw_streams 0\n"; }
+  std::string_view DemoPage() override { return "<!doctype html>\n"; }
+  const ssegw::http::AuthPolicy& auth() override { return policy_; }
+  int64_t UnixNow() override { return 1'700'000'000; }
+  bool Ready() override { return true; }
+  ssegw::testing::LocalCentre& centre() { return centre_; }
+
+ private:
+  ssegw::testing::LocalCentre centre_;
+  ssegw::http::AuthPolicy policy_;
+};
+
+class Listener final : public ssegw::http::OutputListener {
+ public:
+  void OnOutputPending() override {}
+};
+
+void Publish(ssegw::testing::LocalCentre& centre, uint64_t n) {
+  (void)centre.Publish({n % 2 == 0 ? "x" : "y"}, "event\n" + std::to_string(n),
+                       "e" + std::to_string(n));
+  centre.Settle();
+}
+
+}  // namespace
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+  if (size == 0) return 0;
+  const size_t piece = 1 + data[0] % 64;
+  const std::span<const uint8_t> input(data + 1, size - 1);
+  Environment env;
+  Listener listener;
+  ssegw::http::SessionOptions options;
+  options.stream_buffer_bytes = 1024;
+  options.retry_ms = 100;
+  options.keepalive_ms = 1000;
+  options.max_stream_age_ms = 5000;
+  options.allowed_origins = {"*"};
+  options.max_header_count = 16;
+  options.max_header_list_bytes = 1024;
+  ssegw::h1::Limits limits;
+  limits.max_request_line = 512;
+  limits.max_buffered_input = 4096;
+  limits.idle_timeout_ms = 10'000;
+  {
+    std::unique_ptr<ssegw::http::HttpSession> owned =
+        ssegw::h1::NewSession(env, options, limits, listener);
+    ssegw::http::HttpSession& session = *owned;
+    uint64_t now = 0;
+    session.Start(now);
+    std::string out;
+    bool first_output = true;
+    for (size_t at = 0, step = 0; at < input.size(); at += piece, ++step) {
+      const bool ok = session.Receive(input.subspan(at, std::min(piece, input.size() - at)));
+      out.clear();
+      Check(session.ProduceOutput(&out, 700));
+      if (first_output && !out.empty()) {
+        Check(out.starts_with("HTTP/1.1 "));
+        first_output = false;
       }
-
-     private:
-      ssegw::testing::LocalCentre centre_;
-    };
-
-    class Listener final : public ssegw::h2::OutputListener {
-     public:
-      void OnOutputPending() override {}
-    };
-
-    void Publish(ssegw::testing::LocalCentre & centre, uint64_t n) {
-      (void)centre.Publish({"x"}, "event " + std::to_string(n));
-      centre.Settle();
+      if (!ok || session.Finished()) break;
+      Publish(env.centre(), step);
+      now += 700;
+      if (!session.OnTimer(now)) break;
     }
-
-  }  // namespace
-
-  extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
-    if (size == 0) return 0;
-    const size_t piece = 1 + data[0] % 64;
-    const std::span<const uint8_t> input(data + 1, size - 1);
-    Environment env;
-    Listener listener;
-    ssegw::h2::SessionOptions options;
-    options.stream_buffer_bytes = 1024;
-    options.retry_ms = 100;
-    options.keepalive_ms = 1000;
-    options.max_stream_age_ms = 5000;
-    options.allowed_origins = {"*"};
-    options.max_header_count = 16;
-    options.max_header_list_bytes = 1024;
-    ssegw::h1::Limits limits;
-    limits.max_request_line = 512;
-    limits.max_buffered_input = 4096;
-    limits.idle_timeout_ms = 10'000;
-    {
-      std::unique_ptr<ssegw::h2::HttpSession> owned =
-          ssegw::h1::NewSession(env, options, limits, listener);
-      ssegw::h2::HttpSession& session = *owned;
-      uint64_t now = 0;
-      session.Start(now);
-      std::string out;
-      bool first_output = true;
-      for (size_t at = 0, step = 0; at < input.size(); at += piece, ++step) {
-        const bool ok = session.Receive(input.subspan(at, std::min(piece, input.size() - at)));
-        out.clear();
-        Check(session.ProduceOutput(&out, 700));
-        if (first_output && !out.empty()) {
-          Check(out.starts_with("HTTP/1.1 "));
-          first_output = false;
-        }
-        if (!ok || session.Finished()) break;
-        Publish(env.centre(), step);
-        now += 700;
-        if (!session.OnTimer(now)) break;
-      }
-      session.Shutdown();
-      for (int i = 0; i < 64 && !session.Finished(); ++i) {
-        out.clear();
-        Check(session.ProduceOutput(&out, 1 << 16));
-      }
-      Check(session.Finished());
-      Check(session.open_sse_streams() == static_cast<size_t>(env.counters().streams.value()));
+    session.Shutdown();
+    for (int i = 0; i < 64 && !session.Finished(); ++i) {
+      out.clear();
+      Check(session.ProduceOutput(&out, 1 << 16));
     }
-    Check(env.counters().streams.value() == 0);
-    Check(env.fanout().attached_count() == 0);
-    return 0;
+    Check(session.Finished());
+    Check(session.open_sse_streams() == static_cast<size_t>(env.counters().streams.value()));
   }
+  Check(env.counters().streams.value() == 0);
+  Check(env.fanout().attached_count() == 0);
+  return 0;
+}

@@ -18,98 +18,94 @@
 
 namespace {
 
-using ssegw::h2::HttpSession;
 using ssegw::h2::NewServerSession;
-using ssegw::h2::SessionOptions;
+using ssegw::http::HttpSession;
+using ssegw::http::SessionOptions;
 
 void Check(bool condition) {
   if (!condition) std::abort();
 }
 
-class Environment final : public ssegw::h2::SessionEnvironment {
+class Environment final : public ssegw::http::SessionEnvironment {
  public:
   Environment() : centre_(ssegw::MemoryLogOptions{100, 1 << 20}) {}
   ssegw::Fanout& fanout() override { return centre_.fanout(); }
   ssegw::GatewayCounters& counters() override { return centre_.counters(); }
-  std::string RenderMetrics() override {
-    return "ssegw_streams 0
-           "; }
-        std::string_view
-        DemoPage() override {
-      return "<!doctype html>
-             "; }
-             ssegw::testing::LocalCentre &
-             centre() {
-        return centre_;
-      }
+  std::string RenderMetrics() override { return "ssegw_streams 0\n"; }
+  std::string_view DemoPage() override { return "<!doctype html>\n"; }
+  const ssegw::http::AuthPolicy& auth() override { return policy_; }
+  int64_t UnixNow() override { return 1'700'000'000; }
+  bool Ready() override { return true; }
+  ssegw::testing::LocalCentre& centre() { return centre_; }
 
-     private:
-      ssegw::testing::LocalCentre centre_;
-    };
+ private:
+  ssegw::testing::LocalCentre centre_;
+  ssegw::http::AuthPolicy policy_;
+};
 
-    class Listener final : public ssegw::h2::OutputListener {
-     public:
-      void OnOutputPending() override {}
-    };
+class Listener final : public ssegw::http::OutputListener {
+ public:
+  void OnOutputPending() override {}
+};
 
-    // "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n" and an empty SETTINGS frame.
-    constexpr std::string_view kPrefix(
-        "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n\x00\x00\x00\x04\x00\x00\x00\x00\x00", 33);
+// "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n" and an empty SETTINGS frame.
+constexpr std::string_view kPrefix(
+    "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n\x00\x00\x00\x04\x00\x00\x00\x00\x00", 33);
 
-    std::span<const uint8_t> Bytes(std::string_view s) {
-      return {reinterpret_cast<const uint8_t*>(s.data()), s.size()};
+std::span<const uint8_t> Bytes(std::string_view s) {
+  return {reinterpret_cast<const uint8_t*>(s.data()), s.size()};
+}
+
+void Publish(ssegw::testing::LocalCentre& centre, uint64_t n) {
+  (void)centre.Publish({"x"}, "event " + std::to_string(n));
+  centre.Settle();
+}
+
+void Run(std::span<const uint8_t> input, bool with_prefix) {
+  Environment env;
+  Listener listener;
+  SessionOptions options;
+  options.max_concurrent_streams = 16;
+  options.stream_buffer_bytes = 512;
+  options.retry_ms = 100;
+  options.keepalive_ms = 1000;
+  options.max_stream_age_ms = 5000;
+  options.allowed_origins = {"*"};
+  options.max_header_count = 16;
+  options.max_header_list_bytes = 1024;
+  {
+    std::unique_ptr<HttpSession> owned = NewServerSession(env, options, listener);
+    HttpSession& session = *owned;
+    uint64_t now = 0;
+    session.Start(now);
+    std::string out;
+    if (with_prefix) (void)session.Receive(Bytes(kPrefix));
+    constexpr size_t kChunk = 61;
+    for (size_t at = 0, step = 0; at < input.size(); at += kChunk, ++step) {
+      const bool ok = session.Receive(input.subspan(at, std::min(kChunk, input.size() - at)));
+      out.clear();
+      (void)session.ProduceOutput(&out, 4096);
+      if (!ok) break;
+      Publish(env.centre(), step);
+      now += 700;
+      (void)session.OnTimer(now);
     }
-
-    void Publish(ssegw::testing::LocalCentre & centre, uint64_t n) {
-      (void)centre.Publish({"x"}, "event " + std::to_string(n));
-      centre.Settle();
+    session.Shutdown();
+    for (int i = 0; i < 4; ++i) {
+      out.clear();
+      (void)session.ProduceOutput(&out, 1 << 16);
     }
-
-    void Run(std::span<const uint8_t> input, bool with_prefix) {
-      Environment env;
-      Listener listener;
-      SessionOptions options;
-      options.max_concurrent_streams = 16;
-      options.stream_buffer_bytes = 512;
-      options.retry_ms = 100;
-      options.keepalive_ms = 1000;
-      options.max_stream_age_ms = 5000;
-      options.allowed_origins = {"*"};
-      options.max_header_count = 16;
-      options.max_header_list_bytes = 1024;
-      {
-        std::unique_ptr<HttpSession> owned = NewServerSession(env, options, listener);
-        HttpSession& session = *owned;
-        uint64_t now = 0;
-        session.Start(now);
-        std::string out;
-        if (with_prefix) (void)session.Receive(Bytes(kPrefix));
-        constexpr size_t kChunk = 61;
-        for (size_t at = 0, step = 0; at < input.size(); at += kChunk, ++step) {
-          const bool ok = session.Receive(input.subspan(at, std::min(kChunk, input.size() - at)));
-          out.clear();
-          (void)session.ProduceOutput(&out, 4096);
-          if (!ok) break;
-          Publish(env.centre(), step);
-          now += 700;
-          (void)session.OnTimer(now);
-        }
-        session.Shutdown();
-        for (int i = 0; i < 4; ++i) {
-          out.clear();
-          (void)session.ProduceOutput(&out, 1 << 16);
-        }
-        Check(session.open_sse_streams() == env.counters().streams.value());
-      }
-      Check(env.counters().streams.value() == 0);
-      Check(env.fanout().attached_count() == 0);
-    }
-
-  }  // namespace
-
-  extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
-    const std::span<const uint8_t> input(data, size);
-    Run(input, /*with_prefix=*/true);
-    Run(input, /*with_prefix=*/false);
-    return 0;
+    Check(session.open_sse_streams() == env.counters().streams.value());
   }
+  Check(env.counters().streams.value() == 0);
+  Check(env.fanout().attached_count() == 0);
+}
+
+}  // namespace
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+  const std::span<const uint8_t> input(data, size);
+  Run(input, /*with_prefix=*/true);
+  Run(input, /*with_prefix=*/false);
+  return 0;
+}

@@ -4,7 +4,7 @@
 
 namespace ssegw::h1::testing {
 
-H1Harness::H1Harness(const h2::SessionOptions& options, const Limits& limits)
+H1Harness::H1Harness(const http::SessionOptions& options, const Limits& limits)
     : session_(NewSession(env_, options, limits, *this)) {
   session_->Start(now_ms_);
 }
@@ -23,6 +23,8 @@ std::string H1Harness::Output(size_t max_bytes_per_call) {
     if (out.empty() && !settled) break;
     all += out;
   }
+  // Everything produced is taken, as by a client that reads.
+  session_->OnOutputDrained();
   return all;
 }
 

@@ -8,30 +8,31 @@
 #include <string>
 #include <string_view>
 
+#include "fake_environment.h"
 #include "h1/session.h"
-#include "h2_pair.h"
 
 namespace ssegw::h1::testing {
 
-class H1Harness final : public h2::OutputListener {
+class H1Harness final : public http::OutputListener {
  public:
-  explicit H1Harness(const h2::SessionOptions& options = {}, const Limits& limits = {});
+  explicit H1Harness(const http::SessionOptions& options = {}, const Limits& limits = {});
 
   // Receive(); returns its result.
   bool Send(std::string_view bytes);
-  // Everything ProduceOutput gives now (looping until it gives nothing).
+  // Everything ProduceOutput gives now (looping until it gives nothing), then tells the
+  // session its output drained, as a connection whose client reads does.
   std::string Output(size_t max_bytes_per_call = 256 * 1024);
   // Advances the clock and runs OnTimer; returns its result.
   bool Tick(uint64_t advance_ms);
 
-  h2::testing::FakeEnvironment& env() { return env_; }
-  h2::HttpSession& session() { return *session_; }
+  http::testing::FakeEnvironment& env() { return env_; }
+  http::HttpSession& session() { return *session_; }
   size_t output_pending = 0;  // OnOutputPending calls
   void OnOutputPending() override { ++output_pending; }
 
  private:
-  h2::testing::FakeEnvironment env_;
-  std::unique_ptr<h2::HttpSession> session_;
+  http::testing::FakeEnvironment env_;
+  std::unique_ptr<http::HttpSession> session_;
   uint64_t now_ms_ = 1'000'000;
 };
 

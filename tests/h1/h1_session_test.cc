@@ -76,7 +76,7 @@ TEST(H1SessionTest, EventStreamIsChunkedAndCarriesTheEventBytes) {
 }
 
 TEST(H1SessionTest, RequestBehindAnEventStreamWaitsForItsEnd) {
-  h2::SessionOptions options;
+  http::SessionOptions options;
   options.max_stream_age_ms = 10'000;
   H1Harness h(options);
   ASSERT_TRUE(h.Send(Get("/events/news") + Get("/healthz")));
@@ -111,7 +111,7 @@ TEST(H1SessionTest, ReplayFromLastEventIdHeaderAndParameter) {
 }
 
 TEST(H1SessionTest, KeepAliveCommentOnAnIdleStream) {
-  h2::SessionOptions options;
+  http::SessionOptions options;
   options.keepalive_ms = 15'000;
   H1Harness h(options);
   ASSERT_TRUE(h.Send(Get("/events/t")));
@@ -125,7 +125,7 @@ TEST(H1SessionTest, KeepAliveCommentOnAnIdleStream) {
 }
 
 TEST(H1SessionTest, SlowConsumerEndsWithTheLastChunkAfterWhatIsQueued) {
-  h2::SessionOptions options;
+  http::SessionOptions options;
   options.stream_buffer_bytes = 1024;
   H1Harness h(options);
   ASSERT_TRUE(h.Send(Get("/events/t")));
@@ -145,6 +145,25 @@ TEST(H1SessionTest, SlowConsumerEndsWithTheLastChunkAfterWhatIsQueued) {
   // The connection goes on: the client reconnects on it with its last id.
   ASSERT_TRUE(h.Send(Get("/healthz")));
   EXPECT_EQ(h.Output(), kHealthz);
+}
+
+TEST(H1SessionTest, SlowConsumerThatTakesNothingIsClosedAfterTheGrace) {
+  http::SessionOptions options;
+  options.stream_buffer_bytes = 1024;
+  options.slow_consumer_grace_ms = 2000;
+  options.keepalive_ms = 0;
+  H1Harness h(options);
+  ASSERT_TRUE(h.Send(Get("/events/t")));
+  h.Output();
+  for (int i = 0; i < 10; ++i) h.env().Publish({"t"}, std::string(300, 'x'));
+  EXPECT_EQ(h.env().counters().slow_consumer_closes_total, 1u);
+  // Never drained (no Output() call: the client does not read). It leaves the router at
+  // the next tick at the latest, and the connection goes after the grace.
+  EXPECT_TRUE(h.Tick(1000));
+  EXPECT_EQ(h.env().subscriber_count(), 0u);
+  EXPECT_TRUE(h.Tick(1999));
+  EXPECT_FALSE(h.Tick(1));
+  EXPECT_EQ(h.env().subscriber_count(), 0u);
 }
 
 TEST(H1SessionTest, ShutdownEndsTheStreamAndFinishes) {
@@ -180,7 +199,7 @@ TEST(H1SessionTest, ConnectionCloseIsHonoured) {
 }
 
 TEST(H1SessionTest, CorsHeadersMatchHttp2) {
-  h2::SessionOptions options;
+  http::SessionOptions options;
   options.allowed_origins = {"https://app.example"};
   H1Harness h(options);
   ASSERT_TRUE(h.Send(Get("/events/t", "Origin: https://app.example\r\n")));
@@ -258,8 +277,10 @@ INSTANTIATE_TEST_SUITE_P(
         BadRequest{"HugeHeader",
                    "GET /healthz HTTP/1.1\r\nHost: t\r\nX: " + std::string(20000, 'y') + "\r\n\r\n",
                    431},
-        BadRequest{"Connect", "CONNECT example.com:443 HTTP/1.1\r\nHost: example.com\r\n\r\n",
-                   404}),
+        BadRequest{"Connect", "CONNECT example.com:443 HTTP/1.1\r\nHost: example.com\r\n\r\n", 404},
+        BadRequest{"Http20", "GET /healthz HTTP/2.0\r\nHost: t\r\n\r\n", 505},
+        BadRequest{"Http12", "GET /events/t HTTP/1.2\r\nHost: t\r\n\r\n", 505},
+        BadRequest{"Http30NoHost", "GET /healthz HTTP/3.0\r\n\r\n", 505}),
     [](const ::testing::TestParamInfo<BadRequest>& param) { return param.param.name; });
 
 TEST(H1SessionTest, AbsoluteFormTargetIsRouted) {

@@ -17,10 +17,6 @@ H2Pair* PairOf(void* user_data) {
 
 }  // namespace
 
-std::string FakeEnvironment::RenderMetrics() {
-  return "ssegw_streams " + std::to_string(counters().streams.value()) + "\n";
-}
-
 int ClientStream::status() const {
   const std::string value = header(":status");
   return value.empty() ? 0 : std::stoi(value);
@@ -183,6 +179,7 @@ int H2Pair::OnFrameRecv(nghttp2_session*, const nghttp2_frame* frame, void* user
     case NGHTTP2_GOAWAY:
       pair->goaway_received = true;
       pair->goaway_last_stream_id = frame->goaway.last_stream_id;
+      pair->goaway_error_code = frame->goaway.error_code;
       break;
     default:
       break;

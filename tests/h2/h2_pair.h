@@ -21,34 +21,24 @@
 #include <vector>
 
 #include "core/fanout.h"
+#include "fake_environment.h"
 #include "h2/server_session.h"
-#include "testutil/local_centre.h"
+#include "http/session.h"
 #include "testutil/sse_parser.h"
+
+namespace ssegw::h2 {
+// The HTTP layer's types, as the h2 tests name them.
+using http::HttpSession;
+using http::OutputListener;
+using http::SessionOptions;
+}  // namespace ssegw::h2
 
 namespace ssegw::h2::testing {
 
+using http::testing::FakeEnvironment;
+using http::testing::QueuedReferences;
+
 using HeaderList = std::vector<std::pair<std::string, std::string>>;
-
-class FakeEnvironment final : public SessionEnvironment {
- public:
-  Fanout& fanout() override { return centre_.fanout(); }
-  GatewayCounters& counters() override { return centre_.counters(); }
-  std::string RenderMetrics() override;
-  std::string_view DemoPage() override { return "<!doctype html><title>demo</title>\n"; }
-
-  // Publishes one event through the log; returns its id (the given one, or generated).
-  std::string Publish(const std::vector<std::string>& topics, std::string_view data,
-                      std::string_view id = "", std::string_view type = "") {
-    return centre_.Publish(topics, data, id, type);
-  }
-  // Answers Last-Event-ID lookups and runs catch-up; true if it did anything.
-  bool Settle() { return centre_.Settle(); }
-  // Streams attached to the fanout in any phase.
-  size_t subscriber_count() { return centre_.fanout().attached_count(); }
-
- private:
-  ssegw::testing::LocalCentre centre_;
-};
 
 // What the client saw on one stream.
 struct ClientStream {
@@ -73,7 +63,7 @@ struct ClientOptions {
   bool auto_window_update = true;     // false: the test decides (Stall)
 };
 
-class H2Pair final : public OutputListener {
+class H2Pair final : public http::OutputListener {
  public:
   explicit H2Pair(const SessionOptions& options = {}, const ClientOptions& client = {});
   ~H2Pair();
@@ -94,7 +84,7 @@ class H2Pair final : public OutputListener {
 
   ClientStream& stream(int32_t id) { return streams_[id]; }
   FakeEnvironment& env() { return env_; }
-  HttpSession& server() { return *server_; }
+  http::HttpSession& server() { return *server_; }
   nghttp2_session* client() { return client_; }
   uint64_t now_ms() const { return now_ms_; }
 
@@ -111,6 +101,7 @@ class H2Pair final : public OutputListener {
   bool server_ok = true;  // false once Receive or ProduceOutput returned false
   bool goaway_received = false;
   int32_t goaway_last_stream_id = -1;
+  uint32_t goaway_error_code = 0;
   size_t ping_acks_sent = 0;
   size_t output_pending = 0;  // OnOutputPending calls
 
@@ -128,7 +119,7 @@ class H2Pair final : public OutputListener {
                            void* user_data);
 
   FakeEnvironment env_;
-  std::unique_ptr<HttpSession> server_;
+  std::unique_ptr<http::HttpSession> server_;
   nghttp2_session* client_ = nullptr;
   bool auto_window_update_;
   uint64_t now_ms_ = 1'000'000;

@@ -3,6 +3,7 @@
 
 #include <gtest/gtest.h>
 
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -231,6 +232,80 @@ TEST(ServerSessionTest, SlowConsumerStreamEndsWhileOthersGoOn) {
   EXPECT_EQ(pair.stream(fast).Events().back().data, "after");
   EXPECT_EQ(pair.env().counters().streams, 1u);
   EXPECT_EQ(pair.env().subscriber_count(), 1u);
+}
+
+// A pair whose streams get a 1 KiB window, a 2 KiB stream buffer and a 3 s grace.
+std::unique_ptr<H2Pair> GracePair() {
+  SessionOptions options;
+  options.stream_buffer_bytes = 2048;
+  options.slow_consumer_grace_ms = 3000;
+  options.keepalive_ms = 0;
+  ClientOptions client;
+  client.initial_window = 1024;
+  client.auto_window_update = false;
+  return std::make_unique<H2Pair>(options, client);
+}
+
+// Stalls `slow` and publishes on "t" until the slow-consumer rule acts on it.
+void PublishUntilSlow(H2Pair& pair, int32_t slow) {
+  pair.Stall(slow);
+  for (int i = 0; i < 40 && pair.env().counters().slow_consumer_closes_total == 0; ++i) {
+    pair.env().Publish({"t"}, std::string(90, 'x'), "e" + std::to_string(i));
+    pair.Pump();
+  }
+  ASSERT_EQ(pair.env().counters().slow_consumer_closes_total, 1u);
+}
+
+TEST(ServerSessionTest, SlowConsumerLeavesTheRouterAtOnceAndIsResetAfterTheGrace) {
+  std::unique_ptr<H2Pair> owned = GracePair();
+  H2Pair& pair = *owned;
+  const int32_t slow = pair.Get("/events/t");
+  const int32_t fast = pair.Get("/events/t");
+  pair.Pump();
+  ASSERT_NO_FATAL_FAILURE(PublishUntilSlow(pair, slow));
+  // Out of the router in the same turn, while its queue waits for the client.
+  EXPECT_EQ(pair.env().subscriber_count(), 1u);
+  EXPECT_GT(QueuedReferences(pair.env(), {"t"}), 0u);
+  EXPECT_EQ(pair.env().counters().streams, 2u);
+
+  // The grace counts from the first tick after the rule acted.
+  EXPECT_TRUE(pair.Tick(1000));
+  EXPECT_TRUE(pair.Tick(2999));
+  pair.Pump();
+  EXPECT_FALSE(pair.stream(slow).reset);
+  EXPECT_TRUE(pair.Tick(1));
+  // Freed at once, before the reset is even sent.
+  EXPECT_EQ(QueuedReferences(pair.env(), {"t"}), 0u);
+  pair.Pump();
+  EXPECT_TRUE(pair.stream(slow).reset);
+  EXPECT_EQ(pair.stream(slow).error_code, static_cast<uint32_t>(NGHTTP2_CANCEL));
+  EXPECT_FALSE(pair.stream(slow).end_stream);
+  EXPECT_EQ(pair.env().counters().streams, 1u);
+  EXPECT_EQ(pair.server().open_sse_streams(), 1u);
+
+  // The neighbour never noticed.
+  pair.env().Publish({"t"}, "after", "late");
+  pair.Pump();
+  EXPECT_EQ(pair.stream(fast).Events().back().data, "after");
+  EXPECT_FALSE(pair.stream(fast).reset);
+}
+
+TEST(ServerSessionTest, SlowConsumerThatDrainsWithinTheGraceEndsCleanly) {
+  std::unique_ptr<H2Pair> owned = GracePair();
+  H2Pair& pair = *owned;
+  const int32_t slow = pair.Get("/events/t");
+  pair.Pump();
+  ASSERT_NO_FATAL_FAILURE(PublishUntilSlow(pair, slow));
+  EXPECT_TRUE(pair.Tick(1000));
+  EXPECT_TRUE(pair.Tick(2000));
+  pair.Unstall(slow);
+  pair.Pump();
+  EXPECT_TRUE(pair.stream(slow).end_stream);
+  EXPECT_FALSE(pair.stream(slow).reset);
+  EXPECT_TRUE(pair.Tick(5000));
+  pair.Pump();
+  EXPECT_FALSE(pair.stream(slow).reset);
+  EXPECT_EQ(pair.env().counters().streams, 0u);
 }
 
 TEST(ServerSessionTest, StreamsEndCleanlyAtMaxAgeWithJitter) {

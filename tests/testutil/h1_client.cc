@@ -238,7 +238,7 @@ bool H1Client::Send(std::string_view bytes, std::chrono::milliseconds timeout) {
 
 void H1Client::Feed(std::string_view bytes) {
   raw_.append(bytes);
-  if (parse_error_) return;
+  if (parse_error_ || !options_.parse) return;
   static const http_parser_settings settings = [] {
     http_parser_settings s;
     http_parser_settings_init(&s);
@@ -274,7 +274,7 @@ bool H1Client::ReadSome() {
     }
     if (n <= 0) {
       closed_ = true;
-      if (n == 0) {
+      if (n == 0 && options_.parse) {
         // EOF also ends a body delimited by the connection's close.
         static const http_parser_settings none = [] {
           http_parser_settings s;

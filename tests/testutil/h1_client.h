@@ -34,6 +34,9 @@ struct H1ClientOptions {
   bool tls = true;
   // The ALPN list offered over TLS; empty: no ALPN extension at all.
   std::vector<std::string> alpn = {"http/1.1"};
+  // false: received bytes are only kept in raw(), never parsed as HTTP/1.1 — a raw peer,
+  // e.g. for hand-made HTTP/2 frames (testutil/h2_frames.h) with alpn {"h2"}.
+  bool parse = true;
 };
 
 struct H1Response {

@@ -1,8 +1,8 @@
-#include "h2/stream_lifetime.h"
+#include "http/stream_lifetime.h"
 
 #include <algorithm>
 
-namespace ssegw::h2 {
+namespace ssegw::http {
 namespace {
 
 uint64_t Mix(uint64_t x) {
@@ -21,4 +21,4 @@ uint64_t StreamEndOfLife(uint64_t now_ms, uint64_t max_age_ms, uint64_t stream_k
   return std::max<uint64_t>(now_ms + max_age_ms - jitter, now_ms + 1);
 }
 
-}  // namespace ssegw::h2
+}  // namespace ssegw::http

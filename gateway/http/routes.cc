@@ -1,11 +1,11 @@
-#include "h2/routes.h"
+#include "http/routes.h"
 
 #include <algorithm>
 #include <utility>
 
 #include "core/status.h"
 
-namespace ssegw::h2 {
+namespace ssegw::http {
 namespace {
 
 constexpr std::string_view kPlainText = "text/plain; charset=utf-8";
@@ -32,14 +32,8 @@ Reply Fixed(int status, std::string_view content_type, std::string body) {
   return reply;
 }
 
-Reply Text(int status, std::string_view text) {
-  std::string body(text);
-  body += '\n';
-  return Fixed(status, kPlainText, std::move(body));
-}
-
 Reply MethodNotAllowed() {
-  Reply reply = Text(405, "method not allowed");
+  Reply reply = TextReply(405, "method not allowed");
   reply.headers.push_back({"allow", std::string(kAllowedMethods)});
   return reply;
 }
@@ -52,24 +46,41 @@ Reply Preflight(const RequestHead& request, const SessionOptions& options) {
   reply.headers.push_back({"allow", "GET, HEAD, OPTIONS"});
   if (MatchOrigin(request.origin, options.allowed_origins)) {
     reply.headers.push_back({"access-control-allow-methods", std::string(kAllowedMethods)});
-    reply.headers.push_back({"access-control-allow-headers", "last-event-id, cache-control"});
+    reply.headers.push_back(
+        {"access-control-allow-headers", "authorization, last-event-id, cache-control"});
     reply.headers.push_back({"access-control-max-age", "86400"});
   }
   return reply;
 }
 
-Reply Events(const RequestHead& request, const RequestTarget& target) {
+// 401 or 403, before any event; the body does not say which check failed.
+Reply Refused(Access::Kind kind) {
+  Reply reply = kind == Access::Kind::kForbidden ? TextReply(403, "forbidden")
+                                                 : TextReply(401, "unauthorized");
+  reply.headers.push_back({"www-authenticate", std::string(ChallengeFor(kind))});
+  return reply;
+}
+
+Reply Events(const RequestHead& request, const RequestTarget& target, SessionEnvironment& env) {
   Result<Subscription> parsed = ParseSubscription(target);
-  if (!parsed.ok()) return Text(400, Describe(parsed.error()));
+  if (!parsed.ok()) return TextReply(400, Describe(parsed.error()));
   Subscription subscription = std::move(parsed).value();
   // EventSource reconnects to the URL it was given, still carrying the first request's
   // lastEventId parameter, but sends the id it has really reached in the header.
   if (request.last_event_id) {
     Result<std::optional<std::string>> header = ParseLastEventIdHeader(*request.last_event_id);
-    if (!header.ok()) return Text(400, Describe(header.error()));
+    if (!header.ok()) return TextReply(400, Describe(header.error()));
     if (header.value()) subscription.last_event_id = std::move(header).value();
   }
+  const int64_t now = env.UnixNow();
+  const Access access =
+      Authorize(env.auth(), request, target.query, subscription.topics, Action::kSubscribe, now);
+  if (access.kind != Access::Kind::kAllowed) return Refused(access.kind);
   Reply reply;
+  // The stream ends, cleanly, when its token does; the browser reconnects with a fresh
+  // cookie and its Last-Event-ID.
+  if (access.expires_at != 0)
+    reply.lifetime_ms = static_cast<uint64_t>(access.expires_at - now) * 1000;
   reply.kind = Reply::Kind::kEventStream;
   reply.headers.push_back({"content-type", "text/event-stream"});
   reply.headers.push_back({"cache-control", "no-cache"});
@@ -79,9 +90,9 @@ Reply Events(const RequestHead& request, const RequestTarget& target) {
 }
 
 Reply Decide(const RequestHead& request, const SessionOptions& options, SessionEnvironment& env) {
-  if (request.too_large) return Text(431, "request header fields too large");
+  if (request.too_large) return TextReply(431, "request header fields too large");
   const RequestTarget target = ClassifyTarget(request.path);
-  if (target.route == Route::kNotFound) return Text(404, "not found");
+  if (target.route == Route::kNotFound) return TextReply(404, "not found");
   const bool get = request.method == "GET";
   const bool head = request.method == "HEAD";
   if (target.route == Route::kEvents && request.method == "OPTIONS" &&
@@ -93,15 +104,21 @@ Reply Decide(const RequestHead& request, const SessionOptions& options, SessionE
     case Route::kDemoPage:
       return Fixed(200, "text/html; charset=utf-8", std::string(env.DemoPage()));
     case Route::kHealthz:
-      return Text(200, "ok");
+      return TextReply(200, "ok");
+    case Route::kReadyz:
+      // Liveness stays /healthz; this one tells a load balancer to stop sending new
+      // subscribers and publishes (draining, or the cluster log unreachable).
+      return env.Ready() ? TextReply(200, "ready") : TextReply(503, "not ready");
+    case Route::kPublish:
+      break;  // POST only, and only with --auth-key: see Publish
     case Route::kMetrics:
       return Fixed(200, "text/plain; version=0.0.4; charset=utf-8", env.RenderMetrics());
     case Route::kEvents:
-      return Events(request, target);
+      return Events(request, target, env);
     case Route::kNotFound:
       break;
   }
-  return Text(404, "not found");
+  return TextReply(404, "not found");
 }
 
 }  // namespace
@@ -124,4 +141,20 @@ Reply RouteRequest(const RequestHead& request, const SessionOptions& options,
   return reply;
 }
 
-}  // namespace ssegw::h2
+Reply RouteRequestWithBody(const RequestHead& request, const SessionOptions& options,
+                           SessionEnvironment& env) {
+  Reply reply = RouteRequest(request, options, env);
+  if (reply.kind == Reply::Kind::kFixed && reply.status >= 400) return reply;
+  Reply refused = TextReply(400, "request body not allowed");
+  refused.head_only = reply.head_only;
+  AddCors(request, options, &refused);
+  return refused;
+}
+
+Reply TextReply(int status, std::string_view text) {
+  std::string body(text);
+  body += '\n';
+  return Fixed(status, kPlainText, std::move(body));
+}
+
+}  // namespace ssegw::http

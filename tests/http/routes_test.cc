@@ -1,11 +1,11 @@
 // The routing decisions, without a session.
-#include "h2/routes.h"
+#include "http/routes.h"
 
 #include <gtest/gtest.h>
 
-#include "h2_pair.h"
+#include "fake_environment.h"
 
-namespace ssegw::h2 {
+namespace ssegw::http {
 namespace {
 
 RequestHead Head(std::string method, std::string path) {
@@ -68,4 +68,4 @@ TEST(RouteRequestTest, StatusByMethodAndPath) {
 }
 
 }  // namespace
-}  // namespace ssegw::h2
+}  // namespace ssegw::http

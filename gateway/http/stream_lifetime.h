@@ -6,11 +6,11 @@
 
 #include <cstdint>
 
-namespace ssegw::h2 {
+namespace ssegw::http {
 
 // The time (ms) at which a stream started at `now_ms` is ended; 0 when `max_age_ms` is
 // 0 (no age limit). `stream_key` (e.g. the stream id) picks the jitter; never before
 // now_ms + 1.
 uint64_t StreamEndOfLife(uint64_t now_ms, uint64_t max_age_ms, uint64_t stream_key);
 
-}  // namespace ssegw::h2
+}  // namespace ssegw::http

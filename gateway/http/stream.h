@@ -1,15 +1,18 @@
-// Stream: one request and its response on a ServerSession — the request head while it
-// arrives, then the response body as a BodySource that nghttp2 pulls DATA frames from.
+// Stream: one request and its response, for either codec — the request head while it
+// arrives, then the response body as a BodySource that the codec pulls frames (HTTP/2
+// DATA) or chunks (HTTP/1.1) from.
 //
 // A fixed response (404, /metrics, ...) queues its whole body and ends. An event stream
 // is a fanout Subscriber: Deliver() queues a reference to the shared encoded event, resumes
 // the deferred data source and tells the owner there is output. Its queue is capped
 // (OutboundQueue): the first refused event triggers the slow-consumer rule — nothing more
 // is accepted and the stream ends cleanly once what is queued has been sent, so the
-// client reconnects with Last-Event-ID and catches up from history.
+// client reconnects with Last-Event-ID and catches up from history. The stream leaves
+// the router at once and the owner is told (OnSlowConsumer); a client that has not taken
+// the queue within the grace loses the stream (Abandon).
 //
 // A resumed stream catches up before it goes live: the worker's fanout offers it
-// retained events (outside nghttp2's callbacks) until its queue is full, and offers
+// retained events (outside the codec's callbacks) until its queue is full, and offers
 // more once the queue has drained to half (so a replay larger than the queue is paced
 // by the client, not refused); the fanout registers it for live events once it has
 // reached the newest one. If the log drops events it has not sent yet, it ends like a
@@ -30,10 +33,10 @@
 #include "core/outbound_queue.h"
 #include "core/shared_bytes.h"
 #include "core/topic_router.h"
-#include "h2/nghttp2_adapter.h"
-#include "h2/routes.h"
+#include "http/body_source.h"
+#include "http/routes.h"
 
-namespace ssegw::h2 {
+namespace ssegw::http {
 
 class Stream;
 
@@ -47,6 +50,9 @@ class StreamOwner {
   virtual Fanout& fanout() = 0;
   // The session's current time (the latest Start/OnTimer value).
   virtual uint64_t now_ms() const = 0;
+  // The slow-consumer rule ended `stream` (it has left the fanout already); possibly
+  // called from inside a fanout delivery, so only take note.
+  virtual void OnSlowConsumer(Stream& stream) = 0;
 
  protected:
   ~StreamOwner() = default;
@@ -63,10 +69,17 @@ class Stream final : public Subscriber, public BodySource {
 
   // A fixed response: queues `body` (may exceed the buffer limit) and ends.
   void SetFixedBody(std::string_view body);
-  // Makes this an event stream started now; `end_at_ms` (0: never) is when it is ended
-  // by the age limit.
-  void BeginEventStream(uint64_t end_at_ms);
+  // Makes this an event stream started now: counted in the streams gauge until Close(),
+  // ended by the age limit (with jitter) when `options` sets one, and after
+  // `lifetime_ms` (its token's, exactly) when not 0.
+  void BeginEventStream(const SessionOptions& options, uint64_t lifetime_ms = 0);
   bool is_event_stream() const { return event_stream_; }
+  // Once its headers are submitted, the first bytes, in order: the retry preamble, then
+  // replay (or the gap notice), then live events. Started during shutdown, it ends at once.
+  void StartEvents(const Subscription& subscription, const SessionOptions& options,
+                   bool shutting_down);
+  // The codec is done with it: it leaves the fanout and the gauge. Call once.
+  void Close();
 
   // Queues bytes the stream sends on its own (retry preamble, keep-alive): not an event,
   // not counted. Refused once the stream is ending.
@@ -85,9 +98,17 @@ class Stream final : public Subscriber, public BodySource {
   // has had nothing queued for `keepalive_ms` (0: off).
   void OnTimer(uint64_t now_ms, uint64_t keepalive_ms, const SharedBytes& keepalive);
 
+  // Called on every timer tick: true once the slow-consumer rule ended this stream at
+  // least `grace_ms` ago (counted from the first tick after it acted) and the stream is
+  // still here, i.e. its client has not taken what was queued. The owner then resets the
+  // stream (or closes the connection) and calls Abandon().
+  bool OverstaysSlowConsumerGrace(uint64_t now_ms, uint64_t grace_ms);
+  // Frees the queue at once; nothing more is sent, not even the end of the body.
+  void Abandon();
+
   // Whether the data source is paused (the last NextChunk had nothing to send), and
-  // from now on counts it as resumed: the owner calls nghttp2_session_resume_data only
-  // when this is true, so a stream that already has output scheduled is not resumed
+  // from now on counts it as resumed: the HTTP/2 codec resumes its nghttp2 data source
+  // only when this is true, so a stream that already has output scheduled is not resumed
   // again for every further event of the same turn.
   bool TakeDeferred() { return std::exchange(deferred_, false); }
 
@@ -96,6 +117,9 @@ class Stream final : public Subscriber, public BodySource {
   void WritePayload(size_t length, std::string* out) override;
 
  private:
+  // Counts the slow-consumer rule's action and tells the owner; the caller ends the body.
+  void TripSlowConsumer();
+
   StreamOwner& owner_;
   const int32_t id_;
   RequestHead request_;
@@ -107,6 +131,9 @@ class Stream final : public Subscriber, public BodySource {
   bool deferred_ = false;       // NextChunk returned kDeferred and nobody has resumed it since
   uint64_t last_queued_ms_ = 0;
   uint64_t end_at_ms_ = 0;
+  bool slow_ = false;                      // ended by the slow-consumer rule
+  std::optional<uint64_t> slow_since_ms_;  // the first tick after that
+  bool abandoned_ = false;
 };
 
-}  // namespace ssegw::h2
+}  // namespace ssegw::http

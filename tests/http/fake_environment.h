@@ -1,0 +1,50 @@
+// FakeEnvironment: what an HTTP session sees of the gateway, for tests of the codecs
+// without threads or sockets: the real centre (an in-memory log and a fanout,
+// testutil/local_centre.h), a metrics text and a demo page. Single-threaded.
+#pragma once
+
+#include <cstddef>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "http/session.h"
+#include "testutil/local_centre.h"
+
+namespace ssegw::http::testing {
+
+class FakeEnvironment final : public SessionEnvironment {
+ public:
+  Fanout& fanout() override { return centre_.fanout(); }
+  GatewayCounters& counters() override { return centre_.counters(); }
+  std::string RenderMetrics() override;
+  std::string_view DemoPage() override { return "<!doctype html><title>demo</title>\n"; }
+  const AuthPolicy& auth() override { return policy; }
+  int64_t UnixNow() override { return unix_now; }
+  bool Ready() override { return ready; }
+
+  // Publishes one event through the log; returns its id (the given one, or generated).
+  std::string Publish(const std::vector<std::string>& topics, std::string_view data,
+                      std::string_view id = "", std::string_view type = "") {
+    return centre_.Publish(topics, data, id, type);
+  }
+  // Answers Last-Event-ID lookups and runs catch-up; true if it did anything.
+  bool Settle() { return centre_.Settle(); }
+  // Streams attached to the fanout in any phase.
+  size_t subscriber_count() { return centre_.fanout().attached_count(); }
+  const History& history() { return centre_.log().history(); }
+
+  // The authorization policy the routes apply (public by default) and the clock they read.
+  AuthPolicy policy;
+  int64_t unix_now = 1'700'000'000;
+  bool ready = true;
+
+ private:
+  ssegw::testing::LocalCentre centre_;
+};
+
+// References to the retained events on any of `topics` (sorted) held outside the
+// history, i.e. by stream queues: 0 once every queue has let go of them.
+size_t QueuedReferences(FakeEnvironment& env, const std::vector<std::string>& topics);
+
+}  // namespace ssegw::http::testing
