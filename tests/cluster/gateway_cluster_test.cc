@@ -19,6 +19,19 @@ namespace {
 using ::testing::ElementsAre;
 using ::testing::ElementsAreArray;
 
+// Polls /readyz until it answers `status` (it follows the log a moment after the log
+// changes: posted to every worker); false when it never does within the bound.
+bool ReadyzIs(H2Client& client, int status) {
+  const auto deadline = std::chrono::steady_clock::now() + kLongWait;
+  while (std::chrono::steady_clock::now() < deadline) {
+    const StreamState* reply = client.Fetch("/readyz", {}, kWait);
+    if (reply == nullptr) return false;
+    if (reply->status == status) return true;
+    client.RunUntil([] { return false; }, std::chrono::milliseconds(50));  // pacing only
+  }
+  return false;
+}
+
 std::vector<std::string> Numbered(const std::string& prefix, int from, int to) {
   std::vector<std::string> out;
   for (int i = from; i < to; ++i) out.push_back(prefix + std::to_string(i));
@@ -227,6 +240,7 @@ TEST_F(GatewayClusterTest, WithNatsDownPublishesAreUnavailableStreamsStayOpenAnd
   EXPECT_TRUE(client->RunUntil([&] { return live->body.size() > bytes || live->closed; }, kWait));
   EXPECT_FALSE(live->closed);
   EXPECT_EQ(Value(Metrics(*client), "ssegw_nats_connected"), 0);
+  EXPECT_TRUE(ReadyzIs(*client, 503));
 
   std::string error;
   ASSERT_TRUE(nats().RestartAll(&error)) << error;
@@ -237,6 +251,7 @@ TEST_F(GatewayClusterTest, WithNatsDownPublishesAreUnavailableStreamsStayOpenAnd
   EXPECT_THAT(Data(live->events), ElementsAre("0", "1", "2", "3", "4", "after"));
   EXPECT_FALSE(live->closed);
   EXPECT_EQ(Value(Metrics(*client), "ssegw_nats_connected"), 1);
+  EXPECT_TRUE(ReadyzIs(*client, 200));
 
   // Nothing acknowledged before the outage is missing, and the log's ids still resume
   // from any gateway.
