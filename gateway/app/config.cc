@@ -51,6 +51,8 @@ constexpr FlagSpec kFlags[] = {
      "a slow stream that has not drained its queue by then is reset (HTTP/1.1: closed) [10]",
      false},
     {"max-frame", "BYTES", "largest publish frame accepted [1048576]", false},
+    {"publish-stall-timeout", "SECONDS",
+     "a publisher that sent part of a frame and then nothing for this long is closed [30]", false},
     {"allow-origin", "ORIGIN", "CORS: * or an exact origin; repeatable", true},
     {"threads", "N", "event-loop threads; 0: one per online CPU [0]", false},
     {"auth-key", "FILE",
@@ -250,6 +252,8 @@ Config Validate(const RawSettings& settings) {
     } else if (flag == "max-frame") {
       // protobuf parses at most INT_MAX bytes as one message.
       config.max_frame_bytes = ParseUnsigned(flag, raw, 16, std::numeric_limits<int32_t>::max());
+    } else if (flag == "publish-stall-timeout") {
+      config.publish_stall_timeout_s = static_cast<uint32_t>(ParseUnsigned(flag, raw, 1, 86400));
     } else if (flag == "allow-origin") {
       for (const std::string& origin : raw.values) CheckOrigin(flag, raw, origin);
       config.allow_origins = raw.values;

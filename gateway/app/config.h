@@ -42,6 +42,7 @@ struct Config {
   uint64_t stream_buffer_bytes = 1048576;
   uint32_t slow_consumer_grace_s = 10;
   uint64_t max_frame_bytes = 1048576;
+  uint32_t publish_stall_timeout_s = 30;
   std::vector<std::string> allow_origins;
   uint32_t threads = 0;  // 0: one per online CPU
   // Subscriber authorization: with no key, every topic is public.

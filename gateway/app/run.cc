@@ -49,6 +49,7 @@ net::WorkerOptions WorkerOptionsFrom(const Config& config) {
   session.keepalive_ms = uint64_t{config.keepalive_s} * 1000;
   session.max_stream_age_ms = uint64_t{config.max_stream_age_s} * 1000;
   session.allowed_origins = config.allow_origins;
+  session.max_publish_bytes = config.max_frame_bytes;
   return options;
 }
 
@@ -152,10 +153,13 @@ int RunGateway(const Config& config) {
     }
   } join_workers{workers};
 
-  net::PublishServer publish(loop, log->log(), owner, log_counters,
-                             {.path = config.socket_path,
-                              .mode = static_cast<mode_t>(config.socket_mode),
-                              .publisher = {.max_frame_bytes = config.max_frame_bytes}});
+  net::PublishServer publish(
+      loop, log->log(), owner, log_counters,
+      {.path = config.socket_path,
+       .mode = static_cast<mode_t>(config.socket_mode),
+       .allowed_uids = config.socket_allow_uids,
+       .publisher = {.max_frame_bytes = config.max_frame_bytes,
+                     .stall_timeout_ms = uint64_t{config.publish_stall_timeout_s} * 1000}});
   if (!publish.Open(&error)) return StartupError(error);
   owner.set_on_open([&publish] { publish.ResumeAll(); });
 

@@ -3,6 +3,18 @@
 namespace ssegw::h1 {
 
 size_t HeadGuard::Scan(std::string_view bytes) {
+  size_t at = 0;
+  while (at < bytes.size()) {
+    bool head_done = false;
+    at += ScanHead(bytes.substr(at), &head_done);
+    if (problem_ != HeadProblem::kNone) return at;
+    if (!head_done) break;
+  }
+  return std::string_view::npos;
+}
+
+size_t HeadGuard::ScanHead(std::string_view bytes, bool* head_done) {
+  *head_done = false;
   if (problem_ != HeadProblem::kNone) return 0;
   for (size_t i = 0; i < bytes.size(); ++i) {
     const char c = bytes[i];
@@ -21,6 +33,9 @@ size_t HeadGuard::Scan(std::string_view bytes) {
         // http_parser does).
         line_index_ = 0;
         header_bytes_ = 0;
+        line_length_ = 0;
+        *head_done = true;
+        return i + 1;
       } else if (line_length_ > 0) {
         ++line_index_;
         if (line_index_ - 1 > limits_.max_header_lines) {
@@ -42,7 +57,7 @@ size_t HeadGuard::Scan(std::string_view bytes) {
       return Fail(HeadProblem::kHeadersTooLarge, i);
     }
   }
-  return std::string_view::npos;
+  return bytes.size();
 }
 
 int StatusFor(HeadProblem problem) {

@@ -10,8 +10,9 @@
 // or bytes (431). The session hands the parser only the bytes before that point, so a
 // rejected byte never reaches it, and answers everything before it in order.
 //
-// The guard knows nothing of bodies: the session refuses every request that has one and
-// closes, so what follows a head is always the next head. Pure; single-threaded.
+// The guard knows nothing of bodies: ScanHead stops at the end of each head, and the
+// session, which knows the request's length, decides where the next head starts (after
+// a body it reads, or nowhere when it refuses a body and closes). Pure; single-threaded.
 #pragma once
 
 #include <cstddef>
@@ -41,6 +42,9 @@ class HeadGuard {
   // `bytes` of the first byte that breaks a rule (see problem()), or npos. Once a problem
   // is found the guard stops: later calls return 0.
   size_t Scan(std::string_view bytes);
+  // The same for one head: stops after the line feed that ends the current head
+  // (*head_done set) or at the first bad byte. Returns the number of bytes found good.
+  size_t ScanHead(std::string_view bytes, bool* head_done);
   HeadProblem problem() const { return problem_; }
 
  private:

@@ -14,6 +14,7 @@
 #include <http_parser.h>
 
 #include <algorithm>
+#include <memory>
 #include <optional>
 #include <string_view>
 #include <utility>
@@ -79,7 +80,9 @@ class Session final : public http::HttpSession, public http::StreamOwner {
   bool ProduceOutput(std::string* out, size_t max_bytes) override;
   bool OnTimer(uint64_t now_ms) override;
   void Shutdown() override;
-  bool Finished() const override { return close_after_ && pending_.empty() && stream_ == nullptr; }
+  bool Finished() const override {
+    return close_after_ && pending_.empty() && stream_ == nullptr && !publishing_;
+  }
   bool WantsWrite() const override { return !pending_.empty() || (stream_ && stream_->ending()); }
   size_t open_sse_streams() const override { return stream_ ? 1 : 0; }
 
@@ -106,6 +109,7 @@ class Session final : public http::HttpSession, public http::StreamOwner {
     http::RequestHead head;
     bool keep_alive = true;
     bool http10 = false;
+    std::optional<http::Upload> upload;  // POST /publish: its body, while it arrives
   };
 
   static const http_parser_settings* Settings();
@@ -117,6 +121,7 @@ class Session final : public http::HttpSession, public http::StreamOwner {
   int OnHeaderField(std::string_view piece);
   int OnHeaderValue(std::string_view piece);
   int OnHeadersComplete();
+  int OnBody(std::string_view piece);
   int OnMessageComplete();
   // A whole header line is in: validates it and keeps what the routes look at.
   int FinishHeader();
@@ -129,6 +134,9 @@ class Session final : public http::HttpSession, public http::StreamOwner {
   bool ParseOne();
   void Respond();
   void RespondToRequestWithBody();
+  // POST /publish: refuse it now, or read its body (Content-Length only) and append it.
+  void StartUpload();
+  void FinishUpload(bool keep_alive);
   void RespondFixed(const http::Reply& reply, bool keep_alive);
   void StartEventStream(const http::Reply& reply, bool keep_alive, bool http10);
   // The last response on this connection: an error, then close.
@@ -152,6 +160,11 @@ class Session final : public http::HttpSession, public http::StreamOwner {
   uint64_t received_ = 0;               // bytes received in all
   uint64_t parsed_ = 0;                 // bytes given to the parser in all
   std::optional<uint64_t> problem_at_;  // where the guard stopped, counted like received_
+  // Bytes the guard found good (heads) or that are a body being read, counted like
+  // received_: the parser is handed nothing beyond. head_checked_: the guard stopped at
+  // the end of a head, which the parser has yet to finish.
+  uint64_t checked_ = 0;
+  bool head_checked_ = false;
   Request request_;
   Parsed parsed_event_ = Parsed::kNothing;
 
@@ -171,6 +184,9 @@ class Session final : public http::HttpSession, public http::StreamOwner {
   uint64_t idle_since_ms_ = 0;
   bool close_after_ = false;  // no more requests: close once the output is written
   bool shutting_down_ = false;
+  bool publishing_ = false;  // a POST /publish awaits the log: nothing else is answered
+  // Held by the log's pending answers, which find it expired once the session is gone.
+  std::shared_ptr<char> alive_ = std::make_shared<char>();
 };
 
 const http_parser_settings* Session::Settings() {
@@ -186,6 +202,7 @@ const http_parser_settings* Session::Settings() {
       return From(p)->OnHeaderValue({at, n});
     };
     s.on_headers_complete = [](http_parser* p) { return From(p)->OnHeadersComplete(); };
+    s.on_body = [](http_parser* p, const char* at, size_t n) { return From(p)->OnBody({at, n}); };
     s.on_message_complete = [](http_parser* p) { return From(p)->OnMessageComplete(); };
     return s;
   }();
@@ -224,10 +241,6 @@ bool Session::Receive(std::span<const uint8_t> bytes) {
     in_offset_ = 0;
   }
   const std::string_view data(reinterpret_cast<const char*>(bytes.data()), bytes.size());
-  if (!problem_at_) {
-    const size_t at = guard_.Scan(data);
-    if (at != std::string_view::npos) problem_at_ = received_ + at;
-  }
   in_.append(data);
   received_ += data.size();
   const size_t pending_before = pending_.size();
@@ -238,9 +251,17 @@ bool Session::Receive(std::span<const uint8_t> bytes) {
 }
 
 bool Session::ParseOne() {
-  if (close_after_ || stream_) return false;
-  size_t available = buffered_input();
-  if (problem_at_) available = std::min<uint64_t>(available, *problem_at_ - parsed_);
+  if (close_after_ || stream_ || publishing_) return false;
+  // The guard checks one head at a time, so that a body (whose length only the parsed
+  // head tells) is never read as the next head.
+  if (!problem_at_ && !head_checked_ && checked_ < received_) {
+    const size_t offset = in_offset_ + static_cast<size_t>(checked_ - parsed_);
+    bool head_done = false;
+    checked_ += guard_.ScanHead(std::string_view(in_).substr(offset), &head_done);
+    if (guard_.problem() != HeadProblem::kNone) problem_at_ = checked_;
+    head_checked_ = head_done;
+  }
+  size_t available = std::min<uint64_t>(buffered_input(), checked_ - parsed_);
   if (available == 0) {
     if (problem_at_ && parsed_ == *problem_at_) {
       RespondError(StatusFor(guard_.problem()));
@@ -252,11 +273,16 @@ bool Session::ParseOne() {
   const size_t n = http_parser_execute(&parser_, Settings(), in_.data() + in_offset_, available);
   in_offset_ += n;
   parsed_ += n;
+  if (head_checked_ && parsed_ >= checked_) head_checked_ = false;  // on to the next head
   const http_errno error = HTTP_PARSER_ERRNO(&parser_);
   if (error == HPE_PAUSED) {
     http_parser_pause(&parser_, 0);
     if (parsed_event_ == Parsed::kRequestWithBody) {
-      RespondToRequestWithBody();
+      if (http::IsPublish(request_.head)) {
+        StartUpload();
+      } else {
+        RespondToRequestWithBody();
+      }
     } else {
       Respond();
     }
@@ -369,6 +395,13 @@ int Session::OnHeadersComplete() {
   return 0;
 }
 
+int Session::OnBody(std::string_view piece) {
+  // Bounded: the head's Content-Length was checked against --max-frame, and http_parser
+  // keeps to it.
+  if (request_.upload) (void)request_.upload->Add(piece);
+  return 0;
+}
+
 int Session::OnMessageComplete() {
   parsed_event_ = Parsed::kRequest;
   http_parser_pause(&parser_, 1);
@@ -381,6 +414,19 @@ void Session::Respond() {
   // CONNECT (and an accepted Upgrade would) turn the rest of the connection into
   // something else; we answer and close instead.
   const bool keep_alive = r.keep_alive && !shutting_down_ && parser_.method != HTTP_CONNECT;
+  if (http::IsPublish(r.head)) {
+    // Without a body (no upload yet), or with one that has just been read.
+    if (!request_.upload) {
+      http::PublishStart start = http::StartPublish(r.head, options_, env_);
+      if (start.refusal) {
+        RespondFixed(*start.refusal, keep_alive);
+        return;
+      }
+      request_.upload = std::move(start.upload);
+    }
+    FinishUpload(keep_alive);
+    return;
+  }
   const http::Reply reply = http::RouteRequest(r.head, options_, env_);
   if (reply.kind == http::Reply::Kind::kEventStream && !reply.head_only) {
     StartEventStream(reply, keep_alive, r.http10);
@@ -394,6 +440,47 @@ void Session::RespondToRequestWithBody() {
   // the answer, it is the last one. A route that refuses the request anyway (404, 405)
   // says why; one that would serve it refuses the body.
   RespondFixed(http::RouteRequestWithBody(request_.head, options_, env_), false);
+}
+
+void Session::StartUpload() {
+  // Refused: answered without reading the body, and the connection closes (its body
+  // would otherwise be read as the next request).
+  if (parser_.uses_transfer_encoding || (parser_.flags & F_CHUNKED)) {
+    RespondFixed(http::TextReply(411, "POST /publish needs a Content-Length"), false);
+    return;
+  }
+  http::PublishStart start = http::StartPublish(request_.head, options_, env_);
+  if (start.refusal) {
+    RespondFixed(*start.refusal, false);
+    return;
+  }
+  request_.upload = std::move(start.upload);
+  // The body follows the head: the parser may read that many bytes, which are not a head.
+  checked_ = parsed_ + parser_.content_length;
+  head_checked_ = false;
+}
+
+void Session::FinishUpload(bool keep_alive) {
+  http::Upload upload = std::move(*request_.upload);
+  request_.upload.reset();
+  http::PublishPlan plan = http::PlanPublish(request_.head, upload, env_);
+  if (plan.refusal) {
+    RespondFixed(*plan.refusal, keep_alive);
+    return;
+  }
+  publishing_ = true;
+  env_.Publish(std::move(plan.batch),
+               [this, alive = std::weak_ptr<char>(alive_), keep_alive, format = upload.format,
+                seq = plan.seq](PublishResult result) {
+                 if (alive.expired()) return;
+                 publishing_ = false;
+                 RespondFixed(http::AnswerPublish(std::move(result), format, seq),
+                              keep_alive && !shutting_down_);
+                 // Pipelined requests waited behind this one.
+                 while (pending_.size() < kPendingHighWater && ParseOne()) {
+                 }
+                 owner_.OnOutputPending();
+               });
 }
 
 void Session::RespondFixed(const http::Reply& reply, bool keep_alive) {

@@ -17,9 +17,13 @@
 // nghttp2 leaves out in the RFC 9218 mode the gateway runs it in. A frame that breaks
 // them ends the session with GOAWAY before nghttp2 sees it.
 //
-// A request without END_STREAM on its HEADERS may have a body, which no route takes: a
-// route that would serve it waits (awaiting_body_) until the first DATA byte (400) or
-// the end of the request (served as usual).
+// A request without END_STREAM on its HEADERS may have a body, which no route takes but
+// POST /publish: a route that would serve it waits (awaiting_body_) until the first DATA
+// byte (400) or the end of the request (served as usual). A publish request's body is
+// read into its stream's Upload (bounded by --max-frame, 413 the moment it passes),
+// then appended to the log; the answer goes out when the log's result comes back,
+// unless the stream is gone by then. nghttp2 replenishes the windows as the body is
+// consumed, so a slow uploader holds only its own stream.
 #include "h2/server_session.h"
 
 #include <nghttp2/nghttp2.h>
@@ -123,6 +127,9 @@ class ServerSession final : public HttpSession, public StreamOwner {
   // The client sent GOAWAY and no stream is left: say goodbye so the connection closes.
   void FinishAfterPeerGoaway();
   int OnRequest(Stream& stream, bool end_stream);
+  int OnDataChunk(int32_t stream_id, std::string_view data);
+  // The publish request's body is complete (or too large): answer, or append and wait.
+  int FinishUpload(Stream& stream);
   int Respond(Stream& stream);
   int Respond(Stream& stream, const Reply& reply);
   int RespondEventStream(Stream& stream, const Reply& reply, std::span<const nghttp2_nv> nv);
@@ -147,6 +154,8 @@ class ServerSession final : public HttpSession, public StreamOwner {
   int32_t peer_reset_stream_ = 0;  // the stream the client's RST_STREAM is closing
   bool peer_goaway_ = false;
   const SharedBytes keepalive_ = EncodeKeepAlive();
+  // Held by the log's pending answers, which find it expired once the session is gone.
+  std::shared_ptr<char> alive_ = std::make_shared<char>();
 
   std::string* out_ = nullptr;  // set only during ProduceOutput
   size_t out_limit_ = 0;
@@ -187,6 +196,11 @@ const nghttp2_session_callbacks* ServerSession::Callbacks() {
       nghttp2_session_callbacks_set_on_stream_close_callback(
           callbacks, [](nghttp2_session*, int32_t stream_id, uint32_t /*error_code*/,
                         void* user_data) { return From(user_data)->OnStreamClose(stream_id); });
+      nghttp2_session_callbacks_set_on_data_chunk_recv_callback(
+          callbacks, [](nghttp2_session*, uint8_t /*flags*/, int32_t stream_id, const uint8_t* data,
+                        size_t length, void* user_data) {
+            return From(user_data)->OnDataChunk(stream_id, View(data, length));
+          });
       nghttp2_session_callbacks_set_on_invalid_frame_recv_callback(
           callbacks, [](nghttp2_session*, const nghttp2_frame* frame, int /*lib_error_code*/,
                         void* user_data) { return From(user_data)->OnInvalidFrameRecv(*frame); });
@@ -465,11 +479,16 @@ int ServerSession::OnFrameRecv(const nghttp2_frame& frame) {
       if (stream == nullptr) return 0;
       const bool end_stream = (frame.hd.flags & NGHTTP2_FLAG_END_STREAM) != 0;
       if (frame.headers.cat == NGHTTP2_HCAT_REQUEST) return OnRequest(*stream, end_stream);
+      if (end_stream && stream->upload() != nullptr) return FinishUpload(*stream);
       // Trailers that end a request without a body.
       if (end_stream && awaiting_body_.erase(frame.hd.stream_id) > 0) return Respond(*stream);
       return 0;
     }
     case NGHTTP2_DATA: {
+      if (frame.hd.flags & NGHTTP2_FLAG_END_STREAM) {
+        Stream* stream = StreamOf(frame.hd.stream_id);
+        if (stream != nullptr && stream->upload() != nullptr) return FinishUpload(*stream);
+      }
       if (!awaiting_body_.contains(frame.hd.stream_id)) return 0;
       Stream* stream = StreamOf(frame.hd.stream_id);
       if (stream == nullptr) return 0;
@@ -502,12 +521,46 @@ int ServerSession::OnFrameRecv(const nghttp2_frame& frame) {
 }
 
 int ServerSession::OnRequest(Stream& stream, bool end_stream) {
+  if (http::IsPublish(stream.request())) {
+    http::PublishStart start = http::StartPublish(stream.request(), options_, env_);
+    if (start.refusal) return Respond(stream, *start.refusal);
+    stream.set_upload(std::move(start.upload));
+    return end_stream ? FinishUpload(stream) : 0;
+  }
   if (end_stream) return Respond(stream);
   // A body may follow. A request its route refuses anyway is answered now; one it would
   // serve waits to learn whether a body comes, since no route takes one.
   const Reply reply = http::RouteRequest(stream.request(), options_, env_);
   if (reply.kind == Reply::Kind::kFixed && reply.status >= 400) return Respond(stream, reply);
   awaiting_body_.insert(stream.id());
+  return 0;
+}
+
+int ServerSession::OnDataChunk(int32_t stream_id, std::string_view data) {
+  if (destroying_) return 0;
+  Stream* stream = StreamOf(stream_id);
+  if (stream == nullptr || stream->upload() == nullptr) return 0;
+  // Past the cap: answered now, while the client may still be sending; the rest of its
+  // body is dropped (and a RST_STREAM(NO_ERROR) follows our END_STREAM, see OnFrameSend).
+  if (!stream->upload()->Add(data)) return FinishUpload(*stream);
+  return 0;
+}
+
+int ServerSession::FinishUpload(Stream& stream) {
+  http::Upload upload = std::move(*stream.upload());
+  stream.clear_upload();
+  http::PublishPlan plan = http::PlanPublish(stream.request(), upload, env_);
+  if (plan.refusal) return Respond(stream, *plan.refusal);
+  env_.Publish(std::move(plan.batch),
+               [this, alive = std::weak_ptr<char>(alive_), id = stream.id(), format = upload.format,
+                seq = plan.seq](PublishResult result) {
+                 if (alive.expired()) return;
+                 // The client may have reset the stream while the log worked.
+                 if (Stream* waiting = StreamOf(id)) {
+                   (void)Respond(*waiting, http::AnswerPublish(std::move(result), format, seq));
+                   closed_.clear();
+                 }
+               });
   return 0;
 }
 

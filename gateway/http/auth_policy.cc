@@ -24,12 +24,25 @@ std::optional<std::string> TokenOf(const AuthPolicy& policy, const RequestHead& 
 
 }  // namespace
 
+auth::AuthResult VerifyRequest(const AuthPolicy& policy, const RequestHead& request,
+                               std::string_view query, int64_t now) {
+  if (policy.verifier == nullptr) return auth::AuthResult::NoToken();
+  return policy.verifier->Verify(TokenOf(policy, request, query), now);
+}
+
+bool Grants(const AuthPolicy& policy, const auth::Claims& claims,
+            std::span<const std::string> topics, Action action) {
+  return std::all_of(topics.begin(), topics.end(), [&](const std::string& topic) {
+    if (action == Action::kPublish) return claims.CanPublish(topic);
+    return claims.CanSubscribe(topic) || policy.public_topics.Grants(topic);
+  });
+}
+
 Access Authorize(const AuthPolicy& policy, const RequestHead& request, std::string_view query,
                  std::span<const std::string> topics, Action action, int64_t now) {
   if (policy.verifier == nullptr) return {};
   if (action == Action::kSubscribe && policy.public_topics.GrantsAll(topics)) return {};
-  const std::optional<std::string> token = TokenOf(policy, request, query);
-  auth::AuthResult result = policy.verifier->Verify(token, now);
+  auth::AuthResult result = VerifyRequest(policy, request, query, now);
   switch (result.kind()) {
     case auth::AuthResult::Kind::kNoToken:
       return {Access::Kind::kNoToken, 0};
@@ -39,11 +52,7 @@ Access Authorize(const AuthPolicy& policy, const RequestHead& request, std::stri
       break;
   }
   const auth::Claims& claims = result.claims();
-  const bool granted = std::all_of(topics.begin(), topics.end(), [&](const std::string& topic) {
-    if (action == Action::kPublish) return claims.CanPublish(topic);
-    return claims.CanSubscribe(topic) || policy.public_topics.Grants(topic);
-  });
-  if (!granted) return {Access::Kind::kForbidden, 0};
+  if (!Grants(policy, claims, topics, action)) return {Access::Kind::kForbidden, 0};
   return {Access::Kind::kAllowed, claims.expires_at};
 }
 

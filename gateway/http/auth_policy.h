@@ -28,6 +28,8 @@ struct AuthPolicy {
   std::optional<std::string> query_param;  // --auth-query-param; off when unset
 };
 
+enum class Action { kSubscribe, kPublish };
+
 struct Access {
   enum class Kind {
     kAllowed,    // every topic is public or granted
@@ -41,7 +43,15 @@ struct Access {
   int64_t expires_at = 0;
 };
 
-enum class Action { kSubscribe, kPublish };
+// The request's token, verified: the Bearer header's, else the cookie's, else (when
+// enabled) the query parameter's. Without a verifier: no token.
+auth::AuthResult VerifyRequest(const AuthPolicy& policy, const RequestHead& request,
+                               std::string_view query, int64_t now);
+
+// Whether `claims` (of a valid token) grant `action` on every one of `topics`, public
+// topics counting as granted for subscribing.
+bool Grants(const AuthPolicy& policy, const auth::Claims& claims,
+            std::span<const std::string> topics, Action action);
 
 // Whether the request may `action` every one of `topics`. Its token is the
 // Authorization header's Bearer token, else the cookie's value, else (when enabled) the

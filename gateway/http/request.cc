@@ -36,6 +36,10 @@ HeaderVerdict AddHeader(RequestHead* head, std::string_view name, std::string_vi
     head->last_event_id = std::string(value);
   } else if (NameIs(name, "authorization")) {
     head->authorization = std::string(value);
+  } else if (NameIs(name, "content-type")) {
+    head->content_type = std::string(value);
+  } else if (NameIs(name, "content-length")) {
+    head->content_length = std::string(value);
   } else if (NameIs(name, "cookie")) {
     // RFC 9113 §8.2.3: HTTP/2 may split the cookie header into several fields.
     if (head->cookie) {

@@ -18,6 +18,8 @@ struct RequestHead {
   std::optional<std::string> last_event_id;  // raw header value, validated by the routes
   std::optional<std::string> authorization;
   std::optional<std::string> cookie;  // several cookie fields (HTTP/2) joined with "; "
+  std::optional<std::string> content_type;
+  std::optional<std::string> content_length;
   size_t header_count = 0;
   size_t header_bytes = 0;  // sum of name and value sizes
   bool too_large = false;   // past a header limit: answered with 431
@@ -36,7 +38,8 @@ enum class HeaderVerdict {
 };
 
 // Counts the field against `limits` and keeps what the routes look at: the HTTP/2
-// pseudo-headers :method and :path, origin, last-event-id, authorization and cookie. Names compare
+// pseudo-headers :method and :path, origin, last-event-id, authorization, cookie,
+// content-type and content-length. Names compare
 // ignoring ASCII case (HTTP/2 sends them lower case; HTTP/1.1 in any case).
 HeaderVerdict AddHeader(RequestHead* head, std::string_view name, std::string_view value,
                         const HeaderLimits& limits);

@@ -151,6 +151,10 @@ Reply RouteRequestWithBody(const RequestHead& request, const SessionOptions& opt
   return refused;
 }
 
+bool IsPublish(const RequestHead& request) {
+  return ClassifyTarget(request.path).route == Route::kPublish;
+}
+
 Reply TextReply(int status, std::string_view text) {
   std::string body(text);
   body += '\n';

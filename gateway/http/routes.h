@@ -24,6 +24,10 @@ std::optional<std::string_view> MatchOrigin(const std::optional<std::string>& or
 Reply RouteRequest(const RequestHead& request, const SessionOptions& options,
                    SessionEnvironment& env);
 
+// Whether the request is for POST /publish (any method): the codecs read its body
+// (http/publish_route.h) instead of routing it here.
+bool IsPublish(const RequestHead& request);
+
 // A plain-text reply: `text` and a newline, with its content type and length.
 Reply TextReply(int status, std::string_view text);
 

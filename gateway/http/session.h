@@ -15,12 +15,14 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <span>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "core/counters.h"
+#include "core/event.h"
 #include "core/fanout.h"
 #include "http/auth_policy.h"
 #include "http/request.h"
@@ -39,6 +41,7 @@ struct SessionOptions {
   std::vector<std::string> allowed_origins;  // CORS: "*" or exact origins
   size_t max_header_list_bytes = 16 * 1024;  // sum of name+value sizes per request
   size_t max_header_count = 64;              // header fields per request
+  size_t max_publish_bytes = 1024 * 1024;    // POST /publish bodies (--max-frame)
 
   HeaderLimits header_limits() const {
     return HeaderLimits{.max_count = max_header_count, .max_bytes = max_header_list_bytes};
@@ -55,6 +58,9 @@ class SessionEnvironment {
   virtual const AuthPolicy& auth() = 0;     // the current policy (reloads replace it)
   virtual int64_t UnixNow() = 0;            // seconds since the epoch, for token times
   virtual bool Ready() = 0;                 // takes new subscribers and publishes (/readyz)
+  // Appends a validated batch to the log; `done` runs later on this session's thread
+  // (never inside this call), possibly after the session is gone.
+  virtual void Publish(std::vector<EventDraft> batch, std::function<void(PublishResult)> done) = 0;
 
  protected:
   ~SessionEnvironment() = default;

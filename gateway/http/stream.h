@@ -24,6 +24,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <utility>
@@ -34,6 +35,7 @@
 #include "core/shared_bytes.h"
 #include "core/topic_router.h"
 #include "http/body_source.h"
+#include "http/publish_route.h"
 #include "http/routes.h"
 
 namespace ssegw::http {
@@ -64,6 +66,10 @@ class Stream final : public Subscriber, public BodySource {
 
   int32_t id() const { return id_; }
   RequestHead& request() { return request_; }
+  // POST /publish: the body being read, between StartPublish and PlanPublish.
+  Upload* upload() { return upload_.get(); }
+  void set_upload(Upload upload) { upload_ = std::make_unique<Upload>(std::move(upload)); }
+  void clear_upload() { upload_.reset(); }
   bool responded() const { return responded_; }
   void set_responded() { responded_ = true; }
 
@@ -123,6 +129,7 @@ class Stream final : public Subscriber, public BodySource {
   StreamOwner& owner_;
   const int32_t id_;
   RequestHead request_;
+  std::unique_ptr<Upload> upload_;
   OutboundQueue queue_;
   bool responded_ = false;
   bool event_stream_ = false;

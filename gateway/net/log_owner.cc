@@ -46,6 +46,64 @@ void LogOwner::PostReadAfter(Worker& worker, uint64_t request, uint64_t seq) {
   });
 }
 
+void LogOwner::PostAppend(Worker& worker, std::vector<EventDraft> batch,
+                          std::function<void(PublishResult)> done) {
+  loop_.Post([this, &worker, batch = std::move(batch), done = std::move(done)]() mutable {
+    auto answer = [&worker, done = std::move(done)](PublishResult result) mutable {
+      worker.PostTask([done = std::move(done), result = std::move(result)]() mutable {
+        done(std::move(result));
+      });
+    };
+    // The same backpressure as the socket's, said rather than waited out: HTTP has a
+    // status for it.
+    if (!open()) {
+      PublishResult overloaded;
+      overloaded.status = PublishStatus::kOverloaded;
+      overloaded.error = "the gateway is behind delivering; retry later with the same ids";
+      answer(std::move(overloaded));
+      return;
+    }
+    log_->Append(
+        std::move(batch), [this, answer = std::move(answer)](PublishResult result) mutable {
+          AfterDelivery([answer = std::move(answer), result = std::move(result)]() mutable {
+            answer(std::move(result));
+          });
+        });
+  });
+}
+
+uint64_t LogOwner::DeliveredEverywhere() const {
+  uint64_t delivered = committed_events_;
+  for (const Worker* worker : workers_) delivered = std::min(delivered, worker->processed_events());
+  return delivered;
+}
+
+void LogOwner::AfterDelivery(std::function<void()> fn) {
+  if (waiters_.empty() && DeliveredEverywhere() >= committed_events_) {
+    fn();
+    return;
+  }
+  waiters_.emplace_back(committed_events_, std::move(fn));
+  // Set before looking again, so a worker that finishes in between either sees the flag
+  // and reports, or is seen here.
+  waiting_.store(true);
+  RunDelivered();
+}
+
+void LogOwner::PostProgress() {
+  loop_.Post([this] { RunDelivered(); });
+}
+
+void LogOwner::RunDelivered() {
+  const uint64_t delivered = DeliveredEverywhere();
+  while (!waiters_.empty() && waiters_.front().first <= delivered) {
+    std::function<void()> fn = std::move(waiters_.front().second);
+    waiters_.pop_front();
+    fn();
+  }
+  if (waiters_.empty()) waiting_.store(false);
+}
+
 bool LogOwner::open() {
   for (const Worker* worker : workers_) {
     if (committed_events_ - worker->processed_events() > options_.max_lag_events ||

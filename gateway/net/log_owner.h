@@ -11,14 +11,18 @@
 // - PublishGate: closed while some worker is more than `max_lag_events` events or
 //   `max_lag_bytes` bytes behind the log, so publishers are not read faster than the
 //   workers deliver; it is re-checked every millisecond while closed and the callback
-//   given to set_on_open runs when it opens.
+//   given to set_on_open runs when it opens. AfterDelivery holds a publisher's reply
+//   until every worker has fanned out what was committed before it; while replies wait,
+//   workers report their progress once per loop turn.
 //
 // Threading: Set*, Add* before the workers start; OnCommitted, OnGap and open() on the
 // log owner's thread; PostLocate and PostReadAfter from any thread.
 #pragma once
 
+#include <atomic>
 #include <cstddef>
 #include <cstdint>
+#include <deque>
 #include <functional>
 #include <string>
 #include <vector>
@@ -51,11 +55,19 @@ class LogOwner final : public CommitSink, public LogDirectory, public PublishGat
   // LogDirectory.
   void PostLocate(Worker& worker, uint64_t request, std::string id) override;
   void PostReadAfter(Worker& worker, uint64_t request, uint64_t seq) override;
+  void PostAppend(Worker& worker, std::vector<EventDraft> batch,
+                  std::function<void(PublishResult)> done) override;
+  bool waiting_for_progress() const override { return waiting_.load(); }
+  void PostProgress() override;
   // PublishGate.
   bool open() override;
+  void AfterDelivery(std::function<void()> fn) override;
 
  private:
   static void OnRecheck(evutil_socket_t, short, void* self);
+  uint64_t DeliveredEverywhere() const;
+  // Runs the waiters whose events every worker has fanned out.
+  void RunDelivered();
 
   EventLoop& loop_;
   const LogOwnerOptions options_;
@@ -66,6 +78,9 @@ class LogOwner final : public CommitSink, public LogDirectory, public PublishGat
   bool recheck_armed_ = false;
   uint64_t committed_events_ = 0;
   uint64_t committed_bytes_ = 0;
+  // Replies waiting for delivery, by the committed-event count they wait for (in order).
+  std::deque<std::pair<uint64_t, std::function<void()>>> waiters_;
+  std::atomic<bool> waiting_{false};  // read by the workers
 };
 
 }  // namespace ssegw::net

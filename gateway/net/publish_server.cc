@@ -2,22 +2,28 @@
 
 #include <sys/socket.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
+#include <optional>
 
 #include "net/log.h"
 
 namespace ssegw::net {
 namespace {
 
-// "pid=123 uid=1000" from SO_PEERCRED, for every log line about this publisher.
-std::string PeerName(int fd) {
+// The peer's credentials (SO_PEERCRED); nullopt if the kernel will not say.
+std::optional<ucred> PeerCredentials(int fd) {
   ucred credentials{};
   socklen_t length = sizeof(credentials);
-  if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &credentials, &length) != 0) {
-    return "pid=? uid=?";
-  }
-  return "pid=" + std::to_string(credentials.pid) + " uid=" + std::to_string(credentials.uid);
+  if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &credentials, &length) != 0) return std::nullopt;
+  return credentials;
+}
+
+// "pid=123 uid=1000", for every log line about this publisher.
+std::string PeerName(const std::optional<ucred>& credentials) {
+  if (!credentials) return "pid=? uid=?";
+  return "pid=" + std::to_string(credentials->pid) + " uid=" + std::to_string(credentials->uid);
 }
 
 }  // namespace
@@ -56,7 +62,14 @@ void PublishServer::Close() {
 }
 
 void PublishServer::OnAccept(UniqueFd client) {
-  std::string name = PeerName(client.get());
+  const std::optional<ucred> credentials = PeerCredentials(client.get());
+  std::string name = PeerName(credentials);
+  const std::vector<uint32_t>& allowed = options_.allowed_uids;
+  if (!allowed.empty() && (!credentials || std::find(allowed.begin(), allowed.end(),
+                                                     credentials->uid) == allowed.end())) {
+    LOG_WARN("publisher %s: refused: its uid is not in --socket-allow-uid", name.c_str());
+    return;  // `client` closes here
+  }
   auto publisher = std::make_unique<PublisherConnection>(
       loop_, *this, log_, gate_, counters_, options_.publisher, std::move(client), name);
   PublisherConnection* raw = publisher.get();

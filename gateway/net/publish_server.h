@@ -1,7 +1,8 @@
 // PublishServer: the publish socket of one event loop — a Unix SOCK_STREAM listener at
 // --socket and the PublisherConnections it accepts, any number at once.
 //
-// Publishers are identified in logs by their SO_PEERCRED pid and uid. Closed publishers
+// Publishers are identified in logs by their SO_PEERCRED pid and uid, which also decides
+// whether they may publish at all when the options name allowed uids. Closed publishers
 // are freed at the end of the loop turn (EventLoop::TurnEndHook), never inside their own
 // callbacks. Close() (graceful shutdown) stops accepting, removes the socket file (only
 // if it is still ours) and closes every publisher after the replies it is owed.
@@ -30,6 +31,9 @@ namespace ssegw::net {
 struct PublishServerOptions {
   std::string path = "/tmp/sse-gateway.sock";
   mode_t mode = 0660;
+  // When not empty, only peers with these uids (SO_PEERCRED) may publish; others are
+  // closed at once, on top of what the socket's mode lets in.
+  std::vector<uint32_t> allowed_uids;
   PublisherOptions publisher;
 };
 

@@ -179,7 +179,9 @@ void PublisherConnection::Append(uint64_t seq) {
     if (result.status != PublishStatus::kOk) ++counters_.publish_errors_total;
     std::string bytes;
     AppendDelimited(wire::ReplyFor(seq, std::move(result)), &bytes);
-    FillSlot(slot, std::move(bytes));
+    gate_.AfterDelivery([this, alive, slot, bytes = std::move(bytes)]() mutable {
+      if (!alive.expired()) FillSlot(slot, std::move(bytes));
+    });
   });
 }
 

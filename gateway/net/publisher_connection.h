@@ -5,10 +5,10 @@
 // the event log. Appends complete asynchronously (at once for the in-memory log, after
 // the replicated log's acknowledgement for a cluster) and in any order; each request
 // holds a reply slot, so replies go out in request order, each after its events are
-// committed to the log and handed to the workers. A rejected request (non-zero status)
-// is counted and the connection stays open. A framing error gets one reply (seq 0,
-// STATUS_TOO_LARGE or STATUS_MALFORMED) after the replies owed, is counted, and the
-// connection closes once that reply is written.
+// committed to the log and every worker has queued them to its subscribers. A rejected request
+// (non-zero status) is counted and the connection stays open. A framing error gets one reply (seq
+// 0, STATUS_TOO_LARGE or STATUS_MALFORMED) after the replies owed, is counted, and the connection
+// closes once that reply is written.
 //
 // Backpressure: nothing more is read while more than `max_unwritten_reply_bytes` of
 // replies wait for the publisher to read them, while `max_in_flight` requests await the
@@ -30,6 +30,7 @@
 
 #include <cstdint>
 #include <deque>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -53,10 +54,15 @@ class PublisherOwner {
   ~PublisherOwner() = default;
 };
 
-// Whether the log owner takes more publishing now (false while the workers are behind).
+// What the publish edge needs from the log owner: whether it takes more publishing now
+// (false while the workers are behind), and when what it committed has reached them.
 class PublishGate {
  public:
   virtual bool open() = 0;
+  // Runs `fn` (on the log owner's thread) once every worker has fanned out every event
+  // committed so far: a reply sent then is sent after its events are queued to
+  // subscribers, so a client that subscribes after the reply does not get them live.
+  virtual void AfterDelivery(std::function<void()> fn) = 0;
 
  protected:
   ~PublishGate() = default;

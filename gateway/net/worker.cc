@@ -111,6 +111,15 @@ void Worker::OnBatch(const CommittedBatch& batch) {
   loop_.RequestTurnEnd();
 }
 
+void Worker::OnTurnEnd() {
+  work_this_turn_ = 0;
+  const uint64_t processed = processed_events_.load(std::memory_order_relaxed);
+  if (processed != reported_events_ && log_.waiting_for_progress()) {
+    reported_events_ = processed;
+    log_.PostProgress();
+  }
+}
+
 void Worker::OnPumpNeeded() {
   if (pump_scheduled_) return;
   pump_scheduled_ = true;

@@ -53,6 +53,14 @@ class LogDirectory {
   virtual void PostLocate(class Worker& worker, uint64_t request, std::string id) = 0;
   // Reads the log after `seq` and answers with worker.PostRead(request, read).
   virtual void PostReadAfter(class Worker& worker, uint64_t request, uint64_t seq) = 0;
+  // Appends a validated batch (POST /publish) and runs `done` with the result on the
+  // worker's thread, once every worker has queued its events.
+  virtual void PostAppend(class Worker& worker, std::vector<EventDraft> batch,
+                          std::function<void(PublishResult)> done) = 0;
+  // Whether replies wait for the workers' progress (then workers report it, once a turn).
+  virtual bool waiting_for_progress() const = 0;
+  // A worker has fanned out more.
+  virtual void PostProgress() = 0;
 
  protected:
   ~LogDirectory() = default;
@@ -111,6 +119,8 @@ class Worker final : public FanoutHost,
   void PostAuthPolicy(std::shared_ptr<const http::AuthPolicy> policy);
   // What /readyz answers from now on.
   void PostReady(bool ready);
+  // Runs `task` on the worker's thread (the log owner's answers to PostAppend).
+  void PostTask(std::function<void()> task) { loop_.Post(std::move(task)); }
 
   size_t index() const { return index_; }
   // Read from any thread.
@@ -134,8 +144,12 @@ class Worker final : public FanoutHost,
   const http::AuthPolicy& auth() override { return *auth_; }
   int64_t UnixNow() override;
   bool Ready() override { return ready_; }
-  // EventLoop::TurnEndHook: a new turn's fan-out budget.
-  void OnTurnEnd() override { work_this_turn_ = 0; }
+  void Publish(std::vector<EventDraft> batch, std::function<void(PublishResult)> done) override {
+    log_.PostAppend(*this, std::move(batch), std::move(done));
+  }
+  // EventLoop::TurnEndHook: a new turn's fan-out budget, and progress reported to the
+  // log owner when replies wait for it.
+  void OnTurnEnd() override;
 
  private:
   static void OnPumpTimer(evutil_socket_t, short, void* self);
@@ -156,6 +170,7 @@ class Worker final : public FanoutHost,
   bool pump_scheduled_ = false;
   std::thread thread_;
   size_t work_this_turn_ = 0;
+  uint64_t reported_events_ = 0;  // processed_events_ when progress was last reported
   std::atomic<uint64_t> processed_events_{0};
   std::atomic<uint64_t> processed_bytes_{0};
 };

@@ -7,10 +7,13 @@
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
+#include <functional>
 #include <memory>
 #include <span>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 #include "core/counters.h"
 #include "h1/session.h"
@@ -32,11 +35,23 @@ class Environment final : public ssegw::http::SessionEnvironment {
   const ssegw::http::AuthPolicy& auth() override { return policy_; }
   int64_t UnixNow() override { return 1'700'000'000; }
   bool Ready() override { return true; }
+  // As in the gateway, the log answers later, never inside the call.
+  void Publish(std::vector<ssegw::EventDraft> batch,
+               std::function<void(ssegw::PublishResult)> done) override {
+    appends_.emplace_back(std::move(batch), std::move(done));
+  }
+  void RunAppends() {
+    auto appends = std::move(appends_);
+    appends_.clear();
+    for (auto& [batch, done] : appends) centre_.log().Append(std::move(batch), std::move(done));
+  }
   ssegw::testing::LocalCentre& centre() { return centre_; }
 
  private:
   ssegw::testing::LocalCentre centre_;
   ssegw::http::AuthPolicy policy_;
+  std::vector<std::pair<std::vector<ssegw::EventDraft>, std::function<void(ssegw::PublishResult)>>>
+      appends_;
 };
 
 class Listener final : public ssegw::http::OutputListener {
@@ -87,6 +102,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
         first_output = false;
       }
       if (!ok || session.Finished()) break;
+      env.RunAppends();
       Publish(env.centre(), step);
       now += 700;
       if (!session.OnTimer(now)) break;

@@ -7,10 +7,13 @@
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
+#include <functional>
 #include <memory>
 #include <span>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 #include "core/counters.h"
 #include "h2/server_session.h"
@@ -36,11 +39,23 @@ class Environment final : public ssegw::http::SessionEnvironment {
   const ssegw::http::AuthPolicy& auth() override { return policy_; }
   int64_t UnixNow() override { return 1'700'000'000; }
   bool Ready() override { return true; }
+  // As in the gateway, the log answers later, never inside the call.
+  void Publish(std::vector<ssegw::EventDraft> batch,
+               std::function<void(ssegw::PublishResult)> done) override {
+    appends_.emplace_back(std::move(batch), std::move(done));
+  }
+  void RunAppends() {
+    auto appends = std::move(appends_);
+    appends_.clear();
+    for (auto& [batch, done] : appends) centre_.log().Append(std::move(batch), std::move(done));
+  }
   ssegw::testing::LocalCentre& centre() { return centre_; }
 
  private:
   ssegw::testing::LocalCentre centre_;
   ssegw::http::AuthPolicy policy_;
+  std::vector<std::pair<std::vector<ssegw::EventDraft>, std::function<void(ssegw::PublishResult)>>>
+      appends_;
 };
 
 class Listener final : public ssegw::http::OutputListener {
@@ -86,6 +101,7 @@ void Run(std::span<const uint8_t> input, bool with_prefix) {
       out.clear();
       (void)session.ProduceOutput(&out, 4096);
       if (!ok) break;
+      env.RunAppends();
       Publish(env.centre(), step);
       now += 700;
       (void)session.OnTimer(now);

@@ -434,7 +434,8 @@ TEST(ServerSessionTest, PreflightAndCorsHeaders) {
   EXPECT_EQ(p.header("access-control-allow-credentials"), "true");
   EXPECT_EQ(p.header("vary"), "origin");
   EXPECT_EQ(p.header("access-control-allow-methods"), "GET, HEAD");
-  EXPECT_EQ(p.header("access-control-allow-headers"), "last-event-id, cache-control");
+  EXPECT_EQ(p.header("access-control-allow-headers"),
+            "authorization, last-event-id, cache-control");
   EXPECT_FALSE(p.header("access-control-max-age").empty());
   EXPECT_FALSE(p.header("allow").empty());
 

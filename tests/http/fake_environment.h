@@ -4,8 +4,10 @@
 #pragma once
 
 #include <cstddef>
+#include <functional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "http/session.h"
@@ -22,14 +24,25 @@ class FakeEnvironment final : public SessionEnvironment {
   const AuthPolicy& auth() override { return policy; }
   int64_t UnixNow() override { return unix_now; }
   bool Ready() override { return ready; }
+  // POST /publish: appended to the log at the next Settle, as the log owner would later.
+  void Publish(std::vector<EventDraft> batch, std::function<void(PublishResult)> done) override {
+    appends_.emplace_back(std::move(batch), std::move(done));
+  }
 
   // Publishes one event through the log; returns its id (the given one, or generated).
   std::string Publish(const std::vector<std::string>& topics, std::string_view data,
                       std::string_view id = "", std::string_view type = "") {
     return centre_.Publish(topics, data, id, type);
   }
-  // Answers Last-Event-ID lookups and runs catch-up; true if it did anything.
-  bool Settle() { return centre_.Settle(); }
+  // Runs pending appends, answers Last-Event-ID lookups and runs catch-up; true if it
+  // did anything.
+  bool Settle() {
+    bool did = !appends_.empty();
+    auto appends = std::move(appends_);
+    appends_.clear();
+    for (auto& [batch, done] : appends) centre_.log().Append(std::move(batch), std::move(done));
+    return centre_.Settle() || did;
+  }
   // Streams attached to the fanout in any phase.
   size_t subscriber_count() { return centre_.fanout().attached_count(); }
   const History& history() { return centre_.log().history(); }
@@ -41,6 +54,7 @@ class FakeEnvironment final : public SessionEnvironment {
 
  private:
   ssegw::testing::LocalCentre centre_;
+  std::vector<std::pair<std::vector<EventDraft>, std::function<void(PublishResult)>>> appends_;
 };
 
 // References to the retained events on any of `topics` (sorted) held outside the

@@ -290,10 +290,25 @@ int32_t H2Client::Request(std::string_view method, std::string_view path,
   std::vector<nghttp2_nv> nva = {MakeNv(":method", method), MakeNv(":scheme", "https"),
                                  MakeNv(":authority", "localhost"), MakeNv(":path", path)};
   for (const auto& [name, value] : extra_headers) nva.push_back(MakeNv(name, value));
-  const int32_t id =
-      nghttp2_submit_request(session_, nullptr, nva.data(), nva.size(), nullptr, nullptr);
-  if (id < 0) return id;
   auto state = std::make_unique<StreamState>();
+  nghttp2_data_provider provider{};
+  if (stream_options.body) {
+    state->request_body = std::move(*stream_options.body);
+    provider.source.ptr = state.get();
+    provider.read_callback = [](nghttp2_session*, int32_t, uint8_t* buf, size_t length,
+                                uint32_t* data_flags, nghttp2_data_source* source,
+                                void*) -> ssize_t {
+      auto* s = static_cast<StreamState*>(source->ptr);
+      const size_t n = std::min(length, s->request_body.size() - s->request_body_sent);
+      memcpy(buf, s->request_body.data() + s->request_body_sent, n);
+      s->request_body_sent += n;
+      if (s->request_body_sent == s->request_body.size()) *data_flags |= NGHTTP2_DATA_FLAG_EOF;
+      return static_cast<ssize_t>(n);
+    };
+  }
+  const int32_t id = nghttp2_submit_request(session_, nullptr, nva.data(), nva.size(),
+                                            stream_options.body ? &provider : nullptr, nullptr);
+  if (id < 0) return id;
   state->id = id;
   state->paused = stream_options.paused;
   streams_[id] = std::move(state);

@@ -59,6 +59,8 @@ struct StreamOptions {
   // narrower than SETTINGS_INITIAL_WINDOW_SIZE, so for one tiny-window stream among
   // normal ones, make the initial window tiny and widen the others.
   int32_t window = 0;
+  // A request body, sent as DATA after the headers (END_STREAM on its last frame).
+  std::optional<std::string> body = std::nullopt;
 };
 
 struct StreamState {
@@ -76,7 +78,9 @@ struct StreamState {
   bool closed = false;            // nghttp2 closed the stream
   uint32_t close_error_code = 0;  // error code given to on_stream_close
   bool paused = false;
-  size_t unconsumed = 0;  // DATA bytes held back from WINDOW_UPDATE while paused
+  size_t unconsumed = 0;     // DATA bytes held back from WINDOW_UPDATE while paused
+  std::string request_body;  // what is left to send of the request's body
+  size_t request_body_sent = 0;
 
   // The value of the first header named `name` (lower case), if any.
   std::optional<std::string> Header(std::string_view name) const;
