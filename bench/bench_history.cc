@@ -102,6 +102,7 @@ BENCHMARK(BM_HistoryContainsMiss);
 class NoHost final : public FanoutHost {
  public:
   void Locate(uint64_t, const std::string&) override {}
+  void ReadAfter(uint64_t, uint64_t) override {}
   void OnPumpNeeded() override {}
 };
 

@@ -9,6 +9,7 @@
 #include <cerrno>
 #include <cstring>
 #include <ctime>
+#include <utility>
 
 #include "app/auth_setup.h"
 #include "net/tls_context.h"
@@ -149,12 +150,27 @@ void CheckAuthKeys(const Config& config, CheckReport* report) {
   for (const std::string& file : config.auth_keys) report->checked.push_back("--auth-key " + file);
 }
 
+void CheckClusterFiles(const Config& config, CheckReport* report) {
+  if (config.nats_urls.empty()) return;
+  for (const auto& [flag, path] :
+       {std::pair<const char*, const std::string&>{"--nats-creds", config.nats_creds},
+        {"--nats-ca", config.nats_ca}}) {
+    if (path.empty()) continue;
+    if (access(path.c_str(), R_OK) != 0) {
+      report->problems.push_back(std::string(flag) + " " + path + ": " + strerror(errno));
+    } else {
+      report->checked.push_back(std::string(flag) + " " + path);
+    }
+  }
+}
+
 CheckReport CheckConfig(const Config& config) {
   CheckReport report;
   CheckCertificateAndKey(config, &report);
   CheckListenAddresses(config, &report);
   CheckPublishSocket(config, &report);
   CheckAuthKeys(config, &report);
+  CheckClusterFiles(config, &report);
   return report;
 }
 

@@ -31,6 +31,8 @@ void CheckPublishSocket(const Config& config, CheckReport* report);
 // Subscriber authorization keys: each --auth-key loaded with the server's own code, for
 // the accepted algorithms; the first that fails is reported.
 void CheckAuthKeys(const Config& config, CheckReport* report);
+// With --nats: the credentials and CA files can be read (the servers are not contacted).
+void CheckClusterFiles(const Config& config, CheckReport* report);
 
 // Prints the report ("ok" lines on `out`, problems on `err`) and returns the exit code:
 // 0 when there is no problem, 2 otherwise.

@@ -80,6 +80,16 @@ constexpr FlagSpec kFlags[] = {
      true},
     {"log-level", "LEVEL", "debug, info, warn or error [info]", false},
     {"log-format", "FORMAT", "text, or json: one JSON object per line [text]", false},
+    {"nats", "URL",
+     "cluster log: NATS server, nats://HOST:PORT or tls://HOST:PORT; repeatable (seeds) [none]",
+     true},
+    {"nats-creds", "FILE", "NATS credentials file (user JWT and nkey seed) [none]", false},
+    {"nats-ca", "FILE", "CA bundle to verify the NATS servers' certificates [none]", false},
+    {"nats-stream", "NAME", "JetStream stream holding the log; created when missing [SSEGW]",
+     false},
+    {"nats-replicas", "N", "replicas of that stream when the gateway creates it [1]", false},
+    {"publish-timeout", "MS",
+     "how long a publish waits for the cluster log before STATUS_UNAVAILABLE [2000]", false},
 };
 
 struct RawSetting {
@@ -180,6 +190,27 @@ void CheckToken(const std::string& flag, const RawSetting& raw, const std::strin
   });
   if (!ok)
     Fail(flag, raw, "expects a name of letters, digits and -._~!#$%&'*+^`|, got \"" + name + "\"");
+}
+
+// What libnats connects to: nats://HOST:PORT or tls://HOST:PORT (the port may be left out).
+void CheckNatsUrl(const std::string& flag, const RawSetting& raw, const std::string& url) {
+  const bool scheme = url.starts_with("nats://") || url.starts_with("tls://");
+  const size_t host = url.find("://") + 3;
+  bool ok = scheme && url.size() > host && url.find('/', host) == std::string::npos;
+  for (char c : url) ok = ok && c > ' ' && c < 0x7f;
+  if (!ok) {
+    Fail(flag, raw, "expects nats://HOST:PORT or tls://HOST:PORT, got \"" + url + "\"");
+  }
+}
+
+// A JetStream stream name the gateway can also put in a subject: ssegw.<name>.events.
+void CheckStreamName(const std::string& flag, const RawSetting& raw, const std::string& name) {
+  bool ok = !name.empty() && name.size() <= 64;
+  for (char c : name) {
+    ok = ok && ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+                c == '-' || c == '_');
+  }
+  if (!ok) Fail(flag, raw, "expects 1 to 64 of A-Z a-z 0-9 - _, got \"" + name + "\"");
 }
 
 Config Validate(const RawSettings& settings) {
@@ -287,6 +318,22 @@ Config Validate(const RawSettings& settings) {
       std::optional<net::LogFormat> format = net::ParseLogFormat(Single(flag, raw));
       if (!format) Fail(flag, raw, "expects text or json, got \"" + Single(flag, raw) + "\"");
       config.log_format = *format;
+    } else if (flag == "nats") {
+      for (const std::string& url : raw.values) CheckNatsUrl(flag, raw, url);
+      config.nats_urls = raw.values;
+    } else if (flag == "nats-creds") {
+      config.nats_creds = Single(flag, raw);
+      if (config.nats_creds.empty()) Fail(flag, raw, "expects a file name");
+    } else if (flag == "nats-ca") {
+      config.nats_ca = Single(flag, raw);
+      if (config.nats_ca.empty()) Fail(flag, raw, "expects a file name");
+    } else if (flag == "nats-stream") {
+      config.nats_stream = Single(flag, raw);
+      CheckStreamName(flag, raw, config.nats_stream);
+    } else if (flag == "nats-replicas") {
+      config.nats_replicas = static_cast<uint32_t>(ParseUnsigned(flag, raw, 1, 5));
+    } else if (flag == "publish-timeout") {
+      config.publish_timeout_ms = static_cast<uint32_t>(ParseUnsigned(flag, raw, 1, 600'000));
     }
   }
   return config;

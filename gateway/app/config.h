@@ -57,6 +57,13 @@ struct Config {
   std::vector<uint32_t> socket_allow_uids;  // empty: any peer the socket's mode lets in
   net::LogLevel log_level = net::LogLevel::kInfo;
   net::LogFormat log_format = net::LogFormat::kText;
+  // The cluster log: with no URL the history lives in the process.
+  std::vector<std::string> nats_urls;
+  std::string nats_creds;
+  std::string nats_ca;
+  std::string nats_stream = "SSEGW";
+  uint32_t nats_replicas = 1;
+  uint32_t publish_timeout_ms = 2000;
 };
 
 struct ParseResult {

@@ -10,7 +10,9 @@ std::string GatewayEnvironment::RenderMetrics() {
   for (const GatewayCounters* counters : counters_) AddValues(*counters, &total);
   std::vector<CounterValues> workers(workers_.size(), CounterValues{});
   for (size_t w = 0; w < workers_.size(); ++w) AddValues(*workers_[w], &workers[w]);
-  return app::RenderMetrics(total, workers);
+  std::string text = app::RenderMetrics(total, workers);
+  for (const auto& render : sections_) render(&text);
+  return text;
 }
 
 std::string_view GatewayEnvironment::DemoPage() {

@@ -6,8 +6,10 @@
 // atomic counters.
 #pragma once
 
+#include <functional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "core/counters.h"
@@ -23,6 +25,11 @@ class GatewayEnvironment final : public net::SiteContent {
     counters_.push_back(counters);
     workers_.push_back(counters);
   }
+  // Metrics kept elsewhere (the cluster log's histogram), appended after the counters.
+  // `render` is called on worker threads and must be thread-safe.
+  void AddMetricsSection(std::function<void(std::string*)> render) {
+    sections_.push_back(std::move(render));
+  }
 
   std::string RenderMetrics() override;
   std::string_view DemoPage() override;
@@ -30,6 +37,7 @@ class GatewayEnvironment final : public net::SiteContent {
  private:
   std::vector<const GatewayCounters*> counters_;
   std::vector<const GatewayCounters*> workers_;
+  std::vector<std::function<void(std::string*)>> sections_;
 };
 
 }  // namespace ssegw::app

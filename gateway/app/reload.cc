@@ -27,6 +27,12 @@ std::vector<std::string> SettingsNeedingRestart(const Config& a, const Config& b
   check("max-frame", a.max_frame_bytes == b.max_frame_bytes);
   check("publish-stall-timeout", a.publish_stall_timeout_s == b.publish_stall_timeout_s);
   check("threads", a.threads == b.threads);
+  check("nats", a.nats_urls == b.nats_urls);
+  check("nats-creds", a.nats_creds == b.nats_creds);
+  check("nats-ca", a.nats_ca == b.nats_ca);
+  check("nats-stream", a.nats_stream == b.nats_stream);
+  check("nats-replicas", a.nats_replicas == b.nats_replicas);
+  check("publish-timeout", a.publish_timeout_ms == b.publish_timeout_ms);
   return changed;
 }
 

@@ -13,11 +13,11 @@
 #include <vector>
 
 #include "app/auth_setup.h"
+#include "app/event_log_factory.h"
 #include "app/gateway_environment.h"
 #include "app/reload.h"
 #include "app/service_notify.h"
 #include "core/counters.h"
-#include "core/memory_log.h"
 #include "net/connection_quota.h"
 #include "net/event_loop.h"
 #include "net/listener.h"
@@ -171,10 +171,11 @@ int RunGateway(const Config& config, std::function<ParseResult()> reparse) {
   site.AddCounters(&log_counters);
   net::ConnectionQuota quota(config.max_connections);
   net::LogOwner owner(loop, net::LogOwnerOptions{});
-  MemoryLog log(MemoryLogOptions{.history_events = config.history_events,
-                                 .history_bytes = config.history_bytes},
-                WallClockMs(), owner, log_counters);
-  owner.SetLog(&log);
+  std::unique_ptr<LogService> log =
+      MakeLogService(config, loop, owner, log_counters, WallClockMs(), &error);
+  if (log == nullptr) return StartupError(error);
+  owner.SetLog(&log->log());
+  site.AddMetricsSection([&log](std::string* out) { log->RenderMetrics(out); });
 
   net::WorkerOptions worker_options = WorkerOptionsFrom(config);
   worker_options.auth = auth;
@@ -201,7 +202,7 @@ int RunGateway(const Config& config, std::function<ParseResult()> reparse) {
   } join_workers{workers};
 
   net::PublishServer publish(
-      loop, log, owner, log_counters,
+      loop, log->log(), owner, log_counters,
       {.path = config.socket_path,
        .mode = static_cast<mode_t>(config.socket_mode),
        .allowed_uids = config.socket_allow_uids,
@@ -262,15 +263,25 @@ int RunGateway(const Config& config, std::function<ParseResult()> reparse) {
     service_notify::Ready();
   });
 
-  std::string metrics_text;
-  if (!metrics_address.empty()) metrics_text = ", metrics on " + metrics_address;
-  printf("sse-gateway: listening on %s, publish socket %s%s\n", Listeners(*workers[0]).c_str(),
-         publish.path().c_str(), metrics_text.c_str());
-  fflush(stdout);
-  service_notify::Ready();
-  LOG_INFO("%u worker threads; publish socket mode %04o; history %llu events / %llu bytes",
-           worker_count, config.socket_mode, static_cast<unsigned long long>(config.history_events),
-           static_cast<unsigned long long>(config.history_bytes));
+  // /readyz follows the log (the cluster log is not ready while NATS is unreachable),
+  // except while draining.
+  log->OnReadyChange([&workers, &shutting_down](bool ready) {
+    if (shutting_down) return;
+    for (auto& worker : workers) worker->PostReady(ready);
+  });
+  // With the cluster log, once its tail is loaded: resumes work from the first request.
+  log->WhenReady([&] {
+    std::string metrics_text;
+    if (!metrics_address.empty()) metrics_text = ", metrics on " + metrics_address;
+    printf("sse-gateway: listening on %s, publish socket %s%s\n", Listeners(*workers[0]).c_str(),
+           publish.path().c_str(), metrics_text.c_str());
+    fflush(stdout);
+    service_notify::Ready();
+    LOG_INFO("%u worker threads; publish socket mode %04o; history %llu events / %llu bytes",
+             worker_count, config.socket_mode,
+             static_cast<unsigned long long>(config.history_events),
+             static_cast<unsigned long long>(config.history_bytes));
+  });
 
   loop.Run();
   publish.Close();

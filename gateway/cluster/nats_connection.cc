@@ -295,6 +295,11 @@ size_t NatsConnection::pending_publishes() const {
   return core_->acks.pending();
 }
 
+int64_t NatsConnection::max_payload() const {
+  natsConnection* nc = core_->nc.load();
+  return nc != nullptr ? natsConnection_GetMaxPayload(nc) : 0;
+}
+
 void NatsConnection::Publish(OutgoingMessage message, std::chrono::milliseconds timeout,
                              std::function<void(NatsResult<PublishAck>)> done) {
   const Deliverer& deliver = core_->deliver;

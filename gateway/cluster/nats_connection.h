@@ -139,6 +139,10 @@ class NatsConnection {
   // PubAcks awaited right now (for metrics and tests).
   size_t pending_publishes() const;
 
+  // The largest message (headers and payload) the server takes, as it announced when
+  // this connection was made; 0 before the first connection.
+  int64_t max_payload() const;
+
   struct Core;  // shared with libnats callbacks, jobs and subscriptions
 
  private:

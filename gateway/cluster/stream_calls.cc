@@ -36,6 +36,7 @@ StreamDescription Describe(const jsStreamInfo& info, bool created) {
   d.bytes = info.State.Bytes;
   if (info.Cluster != nullptr && info.Cluster->Leader != nullptr) d.leader = info.Cluster->Leader;
   d.created = created;
+  d.created_at_ns = info.Created;
   return d;
 }
 

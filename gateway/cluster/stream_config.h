@@ -42,6 +42,9 @@ struct StreamDescription {
   uint64_t messages = 0;
   uint64_t bytes = 0;
   std::string leader;  // server name of the stream's leader in a cluster, else ""
+  // When the stream was created (UTC nanoseconds): the same on every server and across
+  // restarts, different for a stream deleted and created again.
+  int64_t created_at_ns = 0;
   // True when EnsureStream's create request succeeded just now. Two gateways that create
   // the same config at once may both see true (the server treats the second as a lookup).
   bool created = false;

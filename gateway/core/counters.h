@@ -56,6 +56,10 @@ struct GatewayCounters {
   Counter slow_consumer_closes_total;  // streams ended by the slow-consumer rule
   Counter publish_errors_total;        // publish requests rejected or frames refused
   Counter duplicate_events_total;      // published events whose id was already held
+  // The cluster log (--nats), kept by the log owner; 0 with the in-process log.
+  Counter log_gaps_total;  // jumps in the log's sequence: events lost before delivery
+  Counter log_lag;         // gauge: log messages stored but not yet delivered here
+  Counter nats_connected;  // gauge: 1 while connected to NATS
 };
 
 // How /metrics names and explains each counter, in the order it lists them.
@@ -90,6 +94,15 @@ inline constexpr CounterInfo kCounterInfo[] = {
      &GatewayCounters::publish_errors_total},
     {"ssegw_duplicate_events_total", "counter", "Published events whose id was already in history.",
      &GatewayCounters::duplicate_events_total},
+    {"ssegw_log_gaps_total", "counter",
+     "Jumps in the cluster log's sequence: events lost before this gateway delivered them.",
+     &GatewayCounters::log_gaps_total},
+    {"ssegw_log_lag", "gauge",
+     "Cluster log messages stored but not yet delivered by this gateway (last stream "
+     "sequence minus last delivered).",
+     &GatewayCounters::log_lag},
+    {"ssegw_nats_connected", "gauge", "1 while connected to NATS (cluster log), else 0.",
+     &GatewayCounters::nats_connected},
 };
 inline constexpr size_t kCounterCount = std::size(kCounterInfo);
 

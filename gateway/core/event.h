@@ -29,7 +29,7 @@ struct EventDraft {
 
 // One event in the log.
 struct LogEvent {
-  uint64_t seq = 0;     // position in the log: strictly increasing, starting at 1
+  uint64_t seq = 0;     // position in the log: strictly increasing, >= 1, not always contiguous
   std::string id;       // what subscribers see in "id:" and send back as Last-Event-ID
   TopicSet topics;      // sorted, unique
   SharedBytes message;  // the encoded text/event-stream message, "id:" line included

@@ -9,9 +9,15 @@
 // once for the in-memory log, after the replicated log's acknowledgement for a cluster.
 // Replay and live delivery meet at a seq, never at "whatever one synchronous call saw".
 //
+// A log may keep more than its in-memory window (a replicated log keeps its stream):
+// ReadAfter reads from there, for a reader whose position is older than the window. A
+// log may also lose events before committing them (its stream dropped them): it then
+// tells the sink where (OnGap), so readers can say so instead of passing over it.
+//
 // Threading: a log is used on one thread, the log owner's. Every callback (done, and the
-// sink's OnCommitted) runs on that thread. For each Append, OnCommitted for its new
-// events runs before its `done`. Callbacks may be called from inside Append or Locate.
+// sink's OnCommitted and OnGap) runs on that thread. For each Append, OnCommitted for its
+// new events runs before its `done`. Callbacks may be called from inside Append, Locate
+// or ReadAfter.
 #pragma once
 
 #include <cstddef>
@@ -30,9 +36,24 @@ class CommitSink {
   // `events`: newly committed, in log order. `oldest_retained_seq`: events before this
   // seq are no longer held by the log, so readers may drop them from their tails.
   virtual void OnCommitted(std::vector<LogEventPtr> events, uint64_t oldest_retained_seq) = 0;
+  // Events that belonged next in the log are gone: the log never committed them.
+  // `position` is a seq no event has, above every seq committed so far and below every
+  // seq to come, so readers can tell which side of it they are on.
+  virtual void OnGap(uint64_t position) = 0;
 
  protected:
   ~CommitSink() = default;
+};
+
+// What EventLog::ReadAfter found.
+struct LogRead {
+  // Committed events after the asked seq, in log order: a bounded slice that need not
+  // reach the newest event.
+  std::vector<LogEventPtr> events;
+  // Events between the asked seq and events.front() are gone: the reader missed some.
+  bool gap = false;
+  // The log cannot read on from the asked seq at all (events is empty).
+  bool lost = false;
 };
 
 class EventLog {
@@ -40,6 +61,7 @@ class EventLog {
   using AppendDone = std::function<void(PublishResult)>;
   // The seq of the event with the asked id, or nullopt when the log cannot resume from it.
   using LocateDone = std::function<void(std::optional<uint64_t>)>;
+  using ReadDone = std::function<void(LogRead)>;
 
   virtual ~EventLog() = default;
 
@@ -53,6 +75,11 @@ class EventLog {
   // the sink's events and this answer in the order they were produced finds the seq in
   // its tail (or finds it evicted).
   virtual void Locate(const std::string& id, LocateDone done) = 0;
+
+  // Events committed after `seq`, for a reader whose position has left the in-memory
+  // window. Like Locate, answered after every event it returns has been handed to the
+  // sink. The in-memory log keeps nothing beyond its window: `lost`.
+  virtual void ReadAfter(uint64_t seq, ReadDone done) = 0;
 
   // What the log holds in memory, for /metrics.
   virtual size_t held_events() const = 0;

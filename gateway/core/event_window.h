@@ -37,6 +37,12 @@ class EventWindow {
     dropped_through_ = events_.front()->seq;
     events_.pop_front();
   }
+  // Drops every event before `seq` and records that nothing before it is held, even
+  // seqs the window never saw (a window that begins in the middle of a log).
+  void DropBefore(uint64_t seq) {
+    while (!events_.empty() && events_.front()->seq < seq) PopFront();
+    if (seq > 0) dropped_through_ = std::max(dropped_through_, seq - 1);
+  }
 
   bool empty() const { return events_.empty(); }
   size_t size() const { return events_.size(); }

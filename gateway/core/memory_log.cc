@@ -52,4 +52,10 @@ void MemoryLog::Locate(const std::string& id, LocateDone done) {
   done(event ? std::optional<uint64_t>(event->seq) : std::nullopt);
 }
 
+void MemoryLog::ReadAfter(uint64_t, ReadDone done) {
+  LogRead read;
+  read.lost = true;
+  done(std::move(read));
+}
+
 }  // namespace ssegw

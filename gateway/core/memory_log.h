@@ -34,6 +34,8 @@ class MemoryLog final : public EventLog {
 
   void Append(std::vector<EventDraft> batch, AppendDone done) override;
   void Locate(const std::string& id, LocateDone done) override;
+  // Nothing is kept beyond the history: always `lost`.
+  void ReadAfter(uint64_t seq, ReadDone done) override;
   size_t held_events() const override { return history_.size(); }
   size_t held_bytes() const override { return history_.bytes(); }
 

@@ -73,6 +73,19 @@ void TopicRouter::Remove(Subscriber* s) {
   --subscriber_count_;
 }
 
+// Marks the router as publishing for the scope, so that Unsubscribe from inside Deliver
+// only marks the subscriber; it is removed when the scope ends — on every exit,
+// including a throwing Deliver, so later calls are not refused.
+struct TopicRouter::PublishingScope {
+  TopicRouter& router;
+  explicit PublishingScope(TopicRouter& r) : router(r) { router.publishing_ = true; }
+  ~PublishingScope() {
+    router.publishing_ = false;
+    for (Subscriber* s : router.leaving_) router.Remove(s);
+    router.leaving_.clear();
+  }
+};
+
 size_t TopicRouter::Publish(uint64_t seq, std::span<const std::string> topics,
                             const SharedBytes& message) {
   assert(!any_published_ || seq > last_seq_);
@@ -81,28 +94,33 @@ size_t TopicRouter::Publish(uint64_t seq, std::span<const std::string> topics,
   // Once-only delivery is keyed on the router's own counter rather than `seq`, so a
   // fresh subscriber (epoch 0) can never be mistaken for one already served.
   const uint64_t epoch = ++epoch_;
-  // Cleared on every exit, including a throwing Deliver, so later calls are not refused;
-  // subscribers that left meanwhile are removed then.
-  struct PublishingScope {
-    TopicRouter& router;
-    explicit PublishingScope(TopicRouter& r) : router(r) { router.publishing_ = true; }
-    ~PublishingScope() {
-      router.publishing_ = false;
-      for (Subscriber* s : router.leaving_) router.Remove(s);
-      router.leaving_.clear();
-    }
-  } scope(*this);
+  PublishingScope scope(*this);
   size_t deliveries = 0;
   for (const std::string& topic : topics) {
     auto it = entries_.find(std::string_view(topic));
     if (it == entries_.end()) continue;
-    for (const Slot& slot : it->second.slots) {
-      Subscriber* s = slot.subscriber;
-      if (s->delivered_epoch_ == epoch || s->leaving_) continue;
-      s->delivered_epoch_ = epoch;
-      s->Deliver(message);
-      ++deliveries;
-    }
+    deliveries += DeliverOnce(it->second, epoch, message);
+  }
+  return deliveries;
+}
+
+size_t TopicRouter::Broadcast(const SharedBytes& message) {
+  const uint64_t epoch = ++epoch_;
+  PublishingScope scope(*this);
+  size_t deliveries = 0;
+  for (auto& [topic, entry] : entries_) deliveries += DeliverOnce(entry, epoch, message);
+  return deliveries;
+}
+
+size_t TopicRouter::DeliverOnce(const TopicEntry& entry, uint64_t epoch,
+                                const SharedBytes& message) {
+  size_t deliveries = 0;
+  for (const Slot& slot : entry.slots) {
+    Subscriber* s = slot.subscriber;
+    if (s->delivered_epoch_ == epoch || s->leaving_) continue;
+    s->delivered_epoch_ = epoch;
+    s->Deliver(message);
+    ++deliveries;
   }
   return deliveries;
 }

@@ -128,6 +128,9 @@ class TopicRouter {
   // delivery uses the router's own publish counter, so it holds even for seq 0.
   // Returns the number of deliveries.
   size_t Publish(uint64_t seq, std::span<const std::string> topics, const SharedBytes& message);
+  // Delivers `message` once to every subscriber, whatever its topics (a notice that
+  // concerns them all). O(subscriptions). Returns the number of deliveries.
+  size_t Broadcast(const SharedBytes& message);
 
   size_t subscriber_count() const { return subscriber_count_; }
   // Topics with at least one subscriber: a topic's entry is removed with its last one.
@@ -141,8 +144,13 @@ class TopicRouter {
   using EntryMap = std::unordered_map<std::string, topic_router_internal::TopicEntry, StringHash,
                                       std::equal_to<>>;
 
+  struct PublishingScope;
+
   // Removes `s` now; not while publishing.
   void Remove(Subscriber* s);
+  // Delivers to the entry's subscribers not yet served in this `epoch`.
+  static size_t DeliverOnce(const topic_router_internal::TopicEntry& entry, uint64_t epoch,
+                            const SharedBytes& message);
 
   EntryMap entries_;
   std::vector<Subscriber*> leaving_;  // unsubscribed during the current Publish

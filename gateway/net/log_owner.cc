@@ -22,12 +22,27 @@ void LogOwner::OnCommitted(std::vector<LogEventPtr> events, uint64_t oldest_reta
   for (Worker* worker : workers_) worker->PostCommitted(shared);
 }
 
+void LogOwner::OnGap(uint64_t position) {
+  auto batch = std::make_shared<CommittedBatch>();
+  batch->gap_at = position;
+  std::shared_ptr<const CommittedBatch> shared = std::move(batch);
+  for (Worker* worker : workers_) worker->PostCommitted(shared);
+}
+
 void LogOwner::PostLocate(Worker& worker, uint64_t request, std::string id) {
   loop_.Post([this, &worker, request, id = std::move(id)] {
     // Answered behind every batch already posted to this worker (the log commits on
     // this thread and posts before answering), so the seq is in its tail or evicted.
     log_->Locate(
         id, [&worker, request](std::optional<uint64_t> seq) { worker.PostLocated(request, seq); });
+  });
+}
+
+void LogOwner::PostReadAfter(Worker& worker, uint64_t request, uint64_t seq) {
+  loop_.Post([this, &worker, request, seq] {
+    // Like Locate: the answer follows the batches holding what it returns.
+    log_->ReadAfter(
+        seq, [&worker, request](LogRead read) { worker.PostRead(request, std::move(read)); });
   });
 }
 

@@ -5,8 +5,9 @@
 // - CommitSink: every committed batch becomes one shared, immutable CommittedBatch,
 //   posted to every worker's queue (one allocation per batch, not per worker; one
 //   wake-up per worker only when its queue was empty).
-// - LogDirectory: a worker's Locate arrives as a posted task, is answered by the log,
-//   and the answer is posted back behind the batches committed before it.
+// - LogDirectory: a worker's Locate or ReadAfter arrives as a posted task, is answered by
+//   the log, and the answer is posted back behind the batches committed before it.
+// - A gap the log reports goes to every worker as a batch of its own, in log order.
 // - PublishGate: closed while some worker is more than `max_lag_events` events or
 //   `max_lag_bytes` bytes behind the log, so publishers are not read faster than the
 //   workers deliver; it is re-checked every millisecond while closed and the callback
@@ -14,8 +15,8 @@
 //   until every worker has fanned out what was committed before it; while replies wait,
 //   workers report their progress once per loop turn.
 //
-// Threading: Set*, Add* before the workers start; OnCommitted and open() on the log
-// owner's thread; PostLocate from any thread.
+// Threading: Set*, Add* before the workers start; OnCommitted, OnGap and open() on the
+// log owner's thread; PostLocate and PostReadAfter from any thread.
 #pragma once
 
 #include <atomic>
@@ -50,8 +51,10 @@ class LogOwner final : public CommitSink, public LogDirectory, public PublishGat
 
   // CommitSink.
   void OnCommitted(std::vector<LogEventPtr> events, uint64_t oldest_retained_seq) override;
+  void OnGap(uint64_t position) override;
   // LogDirectory.
   void PostLocate(Worker& worker, uint64_t request, std::string id) override;
+  void PostReadAfter(Worker& worker, uint64_t request, uint64_t seq) override;
   void PostAppend(Worker& worker, std::vector<EventDraft> batch,
                   std::function<void(PublishResult)> done) override;
   bool waiting_for_progress() const override { return waiting_.load(); }

@@ -79,6 +79,12 @@ void Worker::PostLocated(uint64_t request, std::optional<uint64_t> seq) {
   loop_.Post([this, request, seq] { fanout_.OnLocated(request, seq); });
 }
 
+void Worker::PostRead(uint64_t request, LogRead read) {
+  loop_.Post([this, request, read = std::move(read)]() mutable {
+    fanout_.OnRead(request, std::move(read));
+  });
+}
+
 void Worker::PostShutdown(std::function<void()> on_idle) {
   loop_.Post([this, on_idle = std::move(on_idle)]() mutable {
     // /readyz says 503 while the streams drain (the metrics listener goes on answering,
@@ -133,8 +139,13 @@ void Worker::Locate(uint64_t request, const std::string& id) {
   log_.PostLocate(*this, request, id);
 }
 
+void Worker::ReadAfter(uint64_t request, uint64_t seq) {
+  log_.PostReadAfter(*this, request, seq);
+}
+
 void Worker::OnBatch(const CommittedBatch& batch) {
-  const size_t deliveries = fanout_.Publish(batch.events, batch.oldest_retained_seq);
+  size_t deliveries = batch.gap_at != 0 ? fanout_.OnGap(batch.gap_at) : 0;
+  deliveries += fanout_.Publish(batch.events, batch.oldest_retained_seq);
   // Single writer: a plain store, no locked instruction.
   processed_bytes_.store(processed_bytes_.load(std::memory_order_relaxed) + batch.bytes,
                          std::memory_order_release);

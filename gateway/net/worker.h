@@ -42,7 +42,8 @@ namespace ssegw::net {
 struct CommittedBatch {
   std::vector<LogEventPtr> events;
   uint64_t oldest_retained_seq = 0;
-  uint64_t bytes = 0;  // the events' encoded bytes, for the log owner's backpressure
+  uint64_t bytes = 0;   // the events' encoded bytes, for the log owner's backpressure
+  uint64_t gap_at = 0;  // not 0: the log lost events at this position (before `events`)
 };
 
 // What workers ask of the log owner. Thread-safe.
@@ -50,6 +51,8 @@ class LogDirectory {
  public:
   // Locates `id` and answers with worker.PostLocated(request, seq).
   virtual void PostLocate(class Worker& worker, uint64_t request, std::string id) = 0;
+  // Reads the log after `seq` and answers with worker.PostRead(request, read).
+  virtual void PostReadAfter(class Worker& worker, uint64_t request, uint64_t seq) = 0;
   // Appends a validated batch (POST /publish) and runs `done` with the result on the
   // worker's thread, once every worker has queued its events.
   virtual void PostAppend(class Worker& worker, std::vector<EventDraft> batch,
@@ -111,6 +114,7 @@ class Worker final : public FanoutHost,
   // Thread-safe posts onto the worker's loop.
   void PostCommitted(std::shared_ptr<const CommittedBatch> batch);
   void PostLocated(uint64_t request, std::optional<uint64_t> seq);
+  void PostRead(uint64_t request, LogRead read);
   // Graceful shutdown: GOAWAY everywhere, streams ended; `on_idle` runs on the worker's
   // thread once no connection is left.
   void PostShutdown(std::function<void()> on_idle);
@@ -135,6 +139,7 @@ class Worker final : public FanoutHost,
 
   // FanoutHost.
   void Locate(uint64_t request, const std::string& id) override;
+  void ReadAfter(uint64_t request, uint64_t seq) override;
   void OnPumpNeeded() override;
   // http::SessionEnvironment.
   Fanout& fanout() override { return fanout_; }

@@ -2,19 +2,15 @@
 
 #include <utility>
 
+#include "wire/take_draft.h"
+
 namespace ssegw::wire {
 
 std::vector<EventDraft> DraftsFrom(internal::IngestRequest* request) {
   std::vector<EventDraft> drafts;
   drafts.reserve(static_cast<size_t>(request->events_size()));
   for (internal::IngestEvent& event : *request->mutable_events()) {
-    EventDraft& draft = drafts.emplace_back();
-    draft.topics.reserve(static_cast<size_t>(event.topics_size()));
-    for (std::string& topic : *event.mutable_topics()) draft.topics.push_back(std::move(topic));
-    draft.id = std::move(*event.mutable_id());
-    draft.type = std::move(*event.mutable_type());
-    draft.data = std::move(*event.mutable_data());
-    draft.retry_ms = event.retry_ms();
+    drafts.push_back(TakeDraft(&event));
   }
   return drafts;
 }

@@ -58,6 +58,31 @@ TEST(ConfigTest, DefaultsAreTheContractTable) {
   EXPECT_TRUE(config.allow_origins.empty());
   EXPECT_EQ(config.threads, 0u);  // one per online CPU
   EXPECT_EQ(config.log_level, net::LogLevel::kInfo);
+  EXPECT_TRUE(config.nats_urls.empty());  // the history lives in the process
+  EXPECT_EQ(config.nats_creds, "");
+  EXPECT_EQ(config.nats_ca, "");
+  EXPECT_EQ(config.nats_stream, "SSEGW");
+  EXPECT_EQ(config.nats_replicas, 1u);
+  EXPECT_EQ(config.publish_timeout_ms, 2000u);
+}
+
+TEST(ConfigTest, ReadsTheClusterFlags) {
+  Config config = MustParse({"--nats", "nats://10.0.0.1:4222", "--nats", "tls://nats.example",
+                             "--nats-creds", "gw.creds", "--nats-ca", "ca.pem", "--nats-stream",
+                             "EVENTS_2", "--nats-replicas", "3", "--publish-timeout", "500"});
+  EXPECT_EQ(config.nats_urls,
+            (std::vector<std::string>{"nats://10.0.0.1:4222", "tls://nats.example"}));
+  EXPECT_EQ(config.nats_creds, "gw.creds");
+  EXPECT_EQ(config.nats_ca, "ca.pem");
+  EXPECT_EQ(config.nats_stream, "EVENTS_2");
+  EXPECT_EQ(config.nats_replicas, 3u);
+  EXPECT_EQ(config.publish_timeout_ms, 500u);
+  TomlFile file(
+      "nats = [\"nats://a:4222\", \"nats://b:4222\"]\nnats-replicas = 3\npublish-timeout = 750\n");
+  Config from_file = MustParse({"--config", file.path()});
+  EXPECT_EQ(from_file.nats_urls, (std::vector<std::string>{"nats://a:4222", "nats://b:4222"}));
+  EXPECT_EQ(from_file.nats_replicas, 3u);
+  EXPECT_EQ(from_file.publish_timeout_ms, 750u);
 }
 
 TEST(ConfigTest, ReadsEveryFlag) {
@@ -185,6 +210,13 @@ INSTANTIATE_TEST_SUITE_P(
         BadCase{{"--listen-plain", "127.0.0.1"}, "--listen-plain"},
         BadCase{{"--listen-plain", "::1:8080"}, "--listen-plain"},
         BadCase{{"--listen-plain", "127.0.0.1:70000"}, "--listen-plain"},
+        BadCase{{"--nats", "http://127.0.0.1:4222"}, "--nats"},
+        BadCase{{"--nats", "nats://"}, "--nats"},
+        BadCase{{"--nats-stream", "a.b"}, "--nats-stream"},
+        BadCase{{"--nats-stream", ""}, "--nats-stream"},
+        BadCase{{"--nats-replicas", "0"}, "--nats-replicas"},
+        BadCase{{"--nats-replicas", "7"}, "--nats-replicas"},
+        BadCase{{"--publish-timeout", "0"}, "--publish-timeout"},
         BadCase{{"--no-such-flag", "1"}, "--no-such-flag"}, BadCase{{"--history"}, "--history"},
         BadCase{{"--config", "/nonexistent/sse-gateway.toml"}, "--config"}));
 

@@ -70,7 +70,14 @@ TEST(MetricsTest, WellFormedLines) {
     ASSERT_NE(space, std::string::npos) << line;
     EXPECT_EQ(line.find_first_not_of("0123456789", space + 1), std::string::npos) << line;
   }
-  EXPECT_EQ(samples, 12);
+  EXPECT_EQ(samples, static_cast<int>(kCounterCount));  // one per counter, no labels
+}
+
+TEST(MetricsTest, ListsTheClusterLogMetricsWhateverTheLog) {
+  const std::string text = RenderMetrics(CounterValues{});
+  EXPECT_THAT(text, HasSubstr("# TYPE ssegw_log_gaps_total counter\nssegw_log_gaps_total 0\n"));
+  EXPECT_THAT(text, HasSubstr("# TYPE ssegw_log_lag gauge\nssegw_log_lag 0\n"));
+  EXPECT_THAT(text, HasSubstr("# TYPE ssegw_nats_connected gauge\nssegw_nats_connected 0\n"));
 }
 
 TEST(MetricsTest, AddValuesSumsEveryThreadsCounters) {

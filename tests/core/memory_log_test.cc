@@ -21,6 +21,7 @@ class RecordingSink final : public CommitSink {
     oldest = oldest_retained_seq;
     ++batches;
   }
+  void OnGap(uint64_t) override { ADD_FAILURE() << "the in-memory log never loses events"; }
   std::vector<std::string> Ids() const {
     std::vector<std::string> ids;
     for (const LogEventPtr& event : committed) ids.push_back(event->id);
@@ -146,6 +147,15 @@ TEST_F(MemoryLogTest, LocatesHeldIdsOnly) {
   EXPECT_EQ(Locate("never", &small), std::nullopt);
   EXPECT_EQ(s.oldest, 3u);
   EXPECT_EQ(c.history_events.value(), 3u);
+}
+
+TEST_F(MemoryLogTest, KeepsNothingBeyondItsHistoryToReadFrom) {
+  Append({Draft({"a"}, "x", "id0")});
+  std::optional<LogRead> read;
+  log.ReadAfter(0, [&](LogRead r) { read = std::move(r); });
+  ASSERT_TRUE(read.has_value());  // answered at once
+  EXPECT_TRUE(read->lost);
+  EXPECT_TRUE(read->events.empty());
 }
 
 }  // namespace

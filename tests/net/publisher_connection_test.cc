@@ -41,6 +41,7 @@ class TurnLog final : public EventLoop::TurnEndHook, public CommitSink {
     current += events.size();
     loop_.RequestTurnEnd();
   }
+  void OnGap(uint64_t) override { ADD_FAILURE() << "the in-memory log never loses events"; }
   size_t current = 0;
   std::vector<size_t> per_turn;
   std::vector<std::string> ids;
@@ -84,6 +85,11 @@ class BackwardsLog final : public EventLog, public EventLoop::TurnEndHook {
     loop_.RequestTurnEnd();
   }
   void Locate(const std::string&, LocateDone done) override { done(std::nullopt); }
+  void ReadAfter(uint64_t, ReadDone done) override {
+    LogRead lost;
+    lost.lost = true;
+    done(std::move(lost));
+  }
   size_t held_events() const override { return 0; }
   size_t held_bytes() const override { return 0; }
   void OnTurnEnd() override {

@@ -34,7 +34,7 @@ void LocalCentre::Locate(uint64_t request, const std::string& id) {
 
 bool LocalCentre::Settle() {
   bool did = false;
-  while (!lookups_.empty() || pump_needed_) {
+  while (!lookups_.empty() || !reads_.empty() || pump_needed_) {
     did = true;
     AnswerLookups();
     if (pump_needed_) {
@@ -52,6 +52,12 @@ void LocalCentre::AnswerLookups() {
     log_.Locate(id, [&, request = request](std::optional<uint64_t> seq) {
       fanout_.OnLocated(request, seq);
     });
+  }
+  std::vector<std::pair<uint64_t, uint64_t>> reads;
+  reads.swap(reads_);
+  for (auto& [request, seq] : reads) {
+    log_.ReadAfter(
+        seq, [&, request = request](LogRead read) { fanout_.OnRead(request, std::move(read)); });
   }
 }
 

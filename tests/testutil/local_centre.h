@@ -5,6 +5,7 @@
 // As in the gateway, a Last-Event-ID lookup is asynchronous and catch-up runs outside
 // the protocol's callbacks: lookups wait until Settle(), which answers them and runs
 // catch-up until nothing is left to do. Publish commits at once and fans out at once.
+// Reads beyond the tail are answered by the in-memory log (always "lost") at Settle().
 // Single-threaded.
 #pragma once
 
@@ -35,13 +36,15 @@ class LocalCentre final : public CommitSink, public FanoutHost {
                       std::string_view id = "", std::string_view type = "");
   // Answers pending lookups and runs catch-up until idle; true if it did anything.
   bool Settle();
-  // Answers pending lookups only (catch-up is left to the caller's Fanout::Pump).
+  // Answers pending lookups and reads only (catch-up is left to the caller's Fanout::Pump).
   void AnswerLookups();
 
   // CommitSink.
   void OnCommitted(std::vector<LogEventPtr> events, uint64_t oldest_retained_seq) override;
+  void OnGap(uint64_t position) override { fanout_.OnGap(position); }
   // FanoutHost.
   void Locate(uint64_t request, const std::string& id) override;
+  void ReadAfter(uint64_t request, uint64_t seq) override { reads_.emplace_back(request, seq); }
   void OnPumpNeeded() override { pump_needed_ = true; }
 
  private:
@@ -49,6 +52,7 @@ class LocalCentre final : public CommitSink, public FanoutHost {
   MemoryLog log_;
   Fanout fanout_;
   std::vector<std::pair<uint64_t, std::string>> lookups_;
+  std::vector<std::pair<uint64_t, uint64_t>> reads_;
   bool pump_needed_ = false;
 };
 
