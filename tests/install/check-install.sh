@@ -93,9 +93,11 @@ all_on=$work/all-on.toml
 sed -E 's/^# ([a-z-]+ = )/\1/' "$config" >"$all_on"
 # Files the example names that a test machine lacks are replaced on the command line.
 openssl ecparam -genkey -name prime256v1 2>/dev/null | openssl ec -pubout -out "$work/tokens.pub" 2>/dev/null
+: >"$work/nats.creds"
+cp "$work/cert/server.crt" "$work/nats-ca.pem"
 "$prefix/bin/sse-gateway" --check-config --config "$all_on" --cert "$work/cert/server.crt" \
   --key "$work/cert/server.key" --socket "$work/check.sock" --auth-key "$work/tokens.pub" \
-  >"$work/check.out" 2>&1 ||
+  --nats-creds "$work/nats.creds" --nats-ca "$work/nats-ca.pem" >"$work/check.out" 2>&1 ||
   { cat "$work/check.out" >&2; fail "the example config with every key on does not pass --check-config"; }
 warnings=$(groff -man -ww -z "$prefix/share/man/man8/sse-gateway.8" 2>&1)
 [[ -z $warnings ]] || fail "the man page has roff warnings: $warnings"
@@ -107,7 +109,7 @@ deb=$(find "$work/deb" -maxdepth 1 -name 'sse-gateway_*.deb' | head -1)
 [[ -n $deb ]] || fail "no .deb was made: $(cat "$work/cpack.txt")"
 info=$(dpkg-deb --info "$deb")
 depends=$(grep '^ Depends:' <<<"$info") || fail "the .deb declares no Depends"
-for lib in libssl3 libevent libnghttp2 libprotobuf libhttp-parser libsystemd0; do
+for lib in libssl3 libevent libnghttp2 libprotobuf libhttp-parser libsystemd0 libnats; do
   grep -q "$lib" <<<"$depends" || fail "Depends lacks $lib: $depends"
 done
 grep -q 'conffiles' <<<"$info" || fail "the .deb has no conffiles"
