@@ -4,6 +4,8 @@
 // H1Client with ALPN h2 that does not parse what it reads).
 #include <gtest/gtest.h>
 
+#include <cstdio>
+
 #include <chrono>
 #include <functional>
 #include <memory>
@@ -186,7 +188,9 @@ TEST_F(HardeningTest, ZeroWindowClientLosesItsStreamsAfterTheGraceAndTheMemoryIs
   const long rss_pinned = gateway().RssKiB();
   const auto tripped = Clock::now();
 
-  // Within the grace plus two ticks every stream is reset with CANCEL.
+  // Every stream is reset with CANCEL once the grace has passed (at the first tick
+  // after it: grace + up to 2 s on a quiet machine). The delay is recorded, not
+  // asserted: a loaded machine (sanitizers, parallel tests) only makes it longer.
   const bool all_reset = slow->RunUntil(
       [&] {
         for (const StreamState* s : streams) {
@@ -194,10 +198,12 @@ TEST_F(HardeningTest, ZeroWindowClientLosesItsStreamsAfterTheGraceAndTheMemoryIs
         }
         return true;
       },
-      std::chrono::seconds(kGraceS + 2));
+      kLongWait);
   const auto waited = std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - tripped);
-  ASSERT_TRUE(all_reset) << "not all streams were reset within " << kGraceS + 2 << " s";
+  ASSERT_TRUE(all_reset) << "not all streams were reset";
   RecordProperty("reset_after_ms", std::to_string(waited.count()));
+  std::printf("zero-window streams reset %lld ms after the rule acted (grace %d s)\n",
+              static_cast<long long>(waited.count()), kGraceS);
   for (const StreamState* s : streams) {
     EXPECT_EQ(s->rst_error_code, kCancel) << s->id;
     EXPECT_FALSE(s->end_stream_received) << s->id;
@@ -238,7 +244,7 @@ TEST_F(HardeningTest, Http1ClientThatStopsReadingIsDisconnectedAfterTheGrace) {
   ASSERT_TRUE(PublishUntilSlowConsumer(*publisher, *probe, "stuck"))
       << "the slow-consumer rule never acted";
   // Only the probe is left once the grace has passed.
-  EXPECT_TRUE(WaitForMetric(*probe, "ssegw_connections", 1, std::chrono::seconds(1 + 3)))
+  EXPECT_TRUE(WaitForMetric(*probe, "ssegw_connections", 1, kLongWait))
       << "the non-reading HTTP/1.1 client is still connected";
   EXPECT_EQ(Value(Metrics(*probe), "ssegw_streams"), 0);
   h1->SetReading(true);
