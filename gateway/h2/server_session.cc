@@ -4,7 +4,10 @@
 // appends the 9-byte frame header and drains the stream's queue of shared event buffers
 // straight into that same string — the payload is copied once, from the shared event
 // into the connection's output. OnSendData pauses mem_send once the string reaches the
-// caller's cap.
+// caller's cap. Because every frame is copied out before the next call, nghttp2's frame
+// buffer holds nothing between calls, and all sessions of a thread share one
+// (SessionAllocator); OnSendData must therefore never answer NGHTTP2_ERR_WOULDBLOCK
+// from inside mem_send.
 //
 // Streams closed by nghttp2 are unsubscribed at once (so the fanout stops delivering) but
 // freed only when the public call that led to the close returns (closed_), never inside
@@ -39,6 +42,7 @@
 #include "h2/frame_scanner.h"
 #include "h2/nghttp2_adapter.h"
 #include "h2/routes.h"
+#include "h2/session_allocator.h"
 #include "h2/stream.h"
 #include "h2/stream_lifetime.h"
 
@@ -133,6 +137,7 @@ class ServerSession final : public HttpSession, public StreamOwner {
   SessionEnvironment& env_;
   const SessionOptions options_;
   OutputListener& owner_;
+  SessionAllocator allocator_;  // the nghttp2 session's memory; outlives it
   nghttp2_session* session_ = nullptr;
   std::unordered_map<int32_t, std::unique_ptr<Stream>> streams_;
   std::vector<std::unique_ptr<Stream>> closed_;  // freed after the current call
@@ -207,7 +212,12 @@ ServerSession::ServerSession(SessionEnvironment& env, const SessionOptions& opti
   // thousands of streams per connection that memory is better not spent. (RFC 9218 mode
   // drops them anyway; ClosedStreams keeps what the RFC 9113 rules need.)
   nghttp2_option_set_no_closed_streams(option, 1);
-  const int rv = nghttp2_session_server_new2(&session_, Callbacks(), this, option);
+  // The frame buffer nghttp2 keeps per session is shared by every session of this
+  // thread (session_allocator.h): ProduceOutput copies each frame out at once.
+  allocator_.BeginSessionCreation();
+  const int rv =
+      nghttp2_session_server_new3(&session_, Callbacks(), this, option, allocator_.mem());
+  allocator_.EndSessionCreation();
   nghttp2_option_del(option);
   if (rv != 0) throw std::bad_alloc();  // nghttp2 fails here only when out of memory
 }
@@ -631,7 +641,9 @@ int ServerSession::OnStreamClose(int32_t stream_id) {
 
 int ServerSession::OnSendData(const nghttp2_frame& frame, const uint8_t* frame_header,
                               size_t length, nghttp2_data_source* source) {
-  if (out_ == nullptr) return NGHTTP2_ERR_WOULDBLOCK;  // only mem_send calls this
+  // Only ProduceOutput's mem_send gets here. Never WOULDBLOCK: nghttp2 would hand the
+  // same frame header, in the shared frame buffer, to a later call.
+  if (out_ == nullptr) return NGHTTP2_ERR_CALLBACK_FAILURE;
   constexpr size_t kFrameHeaderBytes = 9;
   out_->append(reinterpret_cast<const char*>(frame_header), kFrameHeaderBytes);
   // No padding callback is set, so padlen is 0; honour it anyway as the API asks.
