@@ -212,6 +212,9 @@ ServerSession::ServerSession(SessionEnvironment& env, const SessionOptions& opti
   // thousands of streams per connection that memory is better not spent. (RFC 9218 mode
   // drops them anyway; ClosedStreams keeps what the RFC 9113 rules need.)
   nghttp2_option_set_no_closed_streams(option, 1);
+  // No HPACK dynamic table for what we send: each response's few headers are sent once
+  // per stream, and an idle connection need not keep them indexed (issue 14).
+  nghttp2_option_set_max_deflate_dynamic_table_size(option, 0);
   // The frame buffer nghttp2 keeps per session is shared by every session of this
   // thread (session_allocator.h): ProduceOutput copies each frame out at once.
   allocator_.BeginSessionCreation();
@@ -247,6 +250,11 @@ void ServerSession::Start(uint64_t now_ms) {
                          std::numeric_limits<uint32_t>::max());
   const nghttp2_settings_entry settings[] = {
       {NGHTTP2_SETTINGS_MAX_CONCURRENT_STREAMS, options_.max_concurrent_streams},
+      // No HPACK dynamic table for what the client sends either: once it acknowledges
+      // this, the request headers it indexed (user agent, cookies, ...) are dropped
+      // instead of being kept for the life of a connection that mostly idles. Later
+      // requests carry their headers literally, a few hundred bytes each.
+      {NGHTTP2_SETTINGS_HEADER_TABLE_SIZE, 0},
       {NGHTTP2_SETTINGS_MAX_HEADER_LIST_SIZE, static_cast<uint32_t>(header_list)},
       // RFC 9218 scheduling instead of RFC 7540's dependency tree: SSE streams need no
       // priorities, and maintaining the tree for every DATA frame cost ~14% of the
