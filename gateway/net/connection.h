@@ -131,6 +131,7 @@ class Connection final : public h2::OutputListener {
 
   std::string out_;  // out_[out_offset_, size()) is produced but not yet written
   size_t out_offset_ = 0;
+  bool wrote_since_tick_ = false;  // out_'s capacity is released at a tick without writes
 
   uint64_t started_ms_ = 0;
   bool session_failed_ = false;     // ProduceOutput failed: write what is left, then close
