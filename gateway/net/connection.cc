@@ -2,6 +2,7 @@
 
 #include <utility>
 
+#include "net/heap_trimmer.h"
 #include "net/log.h"
 #include "net/protocol_detect.h"
 
@@ -101,6 +102,9 @@ void Connection::DoHandshake() {
   }
   handshake_wants_write_ = false;
   state_ = State::kOpen;
+  // Handshakes are what leaves free memory behind (HeapTrimmer): a burst is over when
+  // they stop finishing, not when connections stop arriving.
+  HeapTrimmer::Process().NoteChurn();
   const std::string_view alpn = transport_->protocol();
   LOG_DEBUG("connection %s: handshake done, protocol %s", peer_.c_str(),
             alpn.empty() ? "(none)" : std::string(alpn).c_str());

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "net/heap_trimmer.h"
 #include "net/log.h"
 #include "net/plain_transport.h"
 #include "net/tls_transport.h"
@@ -82,6 +83,7 @@ void GatewayServer::OnTurnEnd() {
       if (connections_.erase(connection) > 0) {
         --env_.counters().connections;
         quota_.Release();
+        HeapTrimmer::Process().NoteChurn();
       }
     }
   }
@@ -111,6 +113,9 @@ void GatewayServer::OnTick(evutil_socket_t, short, void* self) {
   uint64_t now = EventLoop::NowMs();
   // Close() only queues the connection for freeing, so iterating is safe.
   for (auto& [raw, connection] : server->connections_) connection->OnTick(now);
+  // After the connections gave back what idle ones do not need: once a burst of
+  // connections is over, the memory it freed leaves the resident set.
+  HeapTrimmer::Process().OnTick(now);
 }
 
 }  // namespace ssegw::net
