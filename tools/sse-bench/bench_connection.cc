@@ -448,6 +448,8 @@ void BenchConnection::Fail(std::string reason) {
   if (state_ == State::kClosed) return;
   if (!context_.stopping && !context_.reconnecting) {
     context_.counters.connections_failed.Add();
+    // Its streams will never open: set-up need not wait for them.
+    if (state_ != State::kOpen) context_.counters.streams_unopened.Add(streams_.size());
     context_.NoteError(std::move(reason));
   }
   Close();

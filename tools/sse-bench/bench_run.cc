@@ -292,7 +292,8 @@ bool Bench::WaitForStreams() {
     uint64_t failed_connections = 0;
     for (const auto& r : receivers_) {
       const ReceiverCounters& c = r->counters();
-      settled += c.streams_open.Get() + c.streams_failed.Get() + c.streams_closed.Get();
+      settled += c.streams_open.Get() + c.streams_failed.Get() + c.streams_closed.Get() +
+                 c.streams_unopened.Get();
       failed_connections += c.connections_failed.Get();
     }
     return settled >= requested || failed_connections == options_.connections;
@@ -369,8 +370,11 @@ bool Bench::Storm(std::string* error) {
   if (publisher_) publisher_->Start();
   for (auto& receiver : receivers_) receiver->Reconnect(marker.ids.front(), options_.storm_events);
   const uint64_t catch_up_deadline = start + static_cast<uint64_t>(options_.setup_timeout_s * 1e9);
-  WaitUntil(catch_up_deadline,
-            [&] { return Sum(&ReceiverCounters::streams_caught_up) >= streams; });
+  // Streams whose connection failed to come back will never catch up: no waiting for them.
+  WaitUntil(catch_up_deadline, [&] {
+    return Sum(&ReceiverCounters::streams_caught_up) + Sum(&ReceiverCounters::streams_unopened) >=
+           streams;
+  });
   WaitUntil(window_end, [] { return false; });
   window_end_ = Take();
   window_end_connections_ = Sum(&ReceiverCounters::connections_open);
