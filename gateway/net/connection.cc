@@ -105,6 +105,7 @@ void Connection::DoHandshake() {
   // Handshakes are what leaves free memory behind (HeapTrimmer): a burst is over when
   // they stop finishing, not when connections stop arriving.
   HeapTrimmer::Process().NoteChurn();
+  EndHandshake();
   const std::string_view alpn = transport_->protocol();
   LOG_DEBUG("connection %s: handshake done, protocol %s", peer_.c_str(),
             alpn.empty() ? "(none)" : std::string(alpn).c_str());
@@ -338,7 +339,14 @@ void Connection::Close(bool graceful, const char* why) {
   event_del(write_event_.get());
   read_event_added_ = write_event_added_ = false;
   if (graceful) transport_->Shutdown();
+  EndHandshake();
   owner_.OnClosed(this);
+}
+
+void Connection::EndHandshake() {
+  if (handshake_over_) return;
+  handshake_over_ = true;
+  owner_.OnHandshakeOver(this);
 }
 
 }  // namespace ssegw::net

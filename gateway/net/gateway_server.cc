@@ -20,6 +20,8 @@ GatewayServer::GatewayServer(EventLoop& loop, h2::SessionEnvironment& env, TlsCo
 
 GatewayServer::~GatewayServer() {
   loop_.RemoveTurnEndHook(this);
+  for (size_t i = 0; i < waiting_.size(); ++i) quota_.Release();
+  waiting_.clear();
   // Sessions unsubscribe from the fanout as they go; the gauge and quota follow.
   env_.counters().connections -= connections_.size();
   for (size_t i = 0; i < connections_.size(); ++i) quota_.Release();
@@ -39,6 +41,14 @@ void GatewayServer::OnAccept(UniqueFd fd, const std::string& peer, bool tls) {
     ++refused_since_tick_;  // reported once per tick, not once per connection
     return;                 // `fd` closes here
   }
+  if (handshakes_ >= options_.max_handshakes || !waiting_.empty()) {
+    waiting_.push_back(Waiting{std::move(fd), peer, tls});
+    return;
+  }
+  Admit(std::move(fd), peer, tls);
+}
+
+void GatewayServer::Admit(UniqueFd fd, const std::string& peer, bool tls) {
   std::unique_ptr<Transport> transport;
   if (tls) {
     transport = TlsTransport::Create(tls_, std::move(fd));
@@ -56,7 +66,22 @@ void GatewayServer::OnAccept(UniqueFd fd, const std::string& peer, bool tls) {
   connections_.emplace(raw, std::move(connection));
   ++env_.counters().connections;
   LOG_DEBUG("connection %s: accepted", peer.c_str());
+  ++handshakes_;
   raw->Start();
+}
+
+void GatewayServer::AdmitWaiting() {
+  while (!shutting_down_ && !waiting_.empty() && handshakes_ < options_.max_handshakes) {
+    Waiting next = std::move(waiting_.front());
+    waiting_.pop_front();
+    Admit(std::move(next.fd), next.peer, next.tls);
+  }
+}
+
+void GatewayServer::OnHandshakeOver(Connection*) {
+  --handshakes_;
+  // Waiting connections start at the end of the turn, outside this one's callbacks.
+  if (!waiting_.empty()) loop_.RequestTurnEnd();
 }
 
 void GatewayServer::MarkDirty(Connection* connection) {
@@ -87,6 +112,7 @@ void GatewayServer::OnTurnEnd() {
       }
     }
   }
+  AdmitWaiting();
   if (shutting_down_ && connections_.empty() && on_idle_) {
     auto on_idle = std::move(on_idle_);
     on_idle_ = nullptr;
@@ -99,6 +125,8 @@ void GatewayServer::BeginShutdown(std::function<void()> on_idle) {
   on_idle_ = std::move(on_idle);
   listener_.reset();
   plain_listener_.reset();
+  for (size_t i = 0; i < waiting_.size(); ++i) quota_.Release();
+  waiting_.clear();  // their handshakes never started: closed at once
   for (auto& [raw, connection] : connections_) connection->Shutdown();
   loop_.RequestTurnEnd();  // reports idle at once when nothing was open
 }

@@ -4,12 +4,7 @@
 #include "net/ticket_keys.h"
 
 #include <gtest/gtest.h>
-#include <openssl/bio.h>
-#include <openssl/ec.h>
-#include <openssl/evp.h>
-#include <openssl/pem.h>
 #include <openssl/ssl.h>
-#include <openssl/x509.h>
 
 #include <atomic>
 #include <cstring>
@@ -19,55 +14,12 @@
 
 #include "net/tls_context.h"
 #include "testutil/key_files.h"
+#include "testutil/self_signed.h"
 
 namespace ssegw::net {
 namespace {
 
 constexpr uint64_t kRotationMs = 3600 * 1000;
-
-std::string Pem(int (*write)(BIO*, void*), void* object) {
-  BIO* bio = BIO_new(BIO_s_mem());
-  write(bio, object);
-  char* data = nullptr;
-  const long size = BIO_get_mem_data(bio, &data);
-  std::string pem(data, static_cast<size_t>(size));
-  BIO_free(bio);
-  return pem;
-}
-
-// A self-signed P-256 certificate and its key, as PEM files.
-struct Certificate {
-  std::string cert_file;
-  std::string key_file;
-};
-
-Certificate MakeCertificate(ssegw::testing::KeyFiles& files) {
-  EVP_PKEY* key = EVP_EC_gen("P-256");
-  X509* cert = X509_new();
-  ASN1_INTEGER_set(X509_get_serialNumber(cert), 1);
-  X509_gmtime_adj(X509_getm_notBefore(cert), 0);
-  X509_gmtime_adj(X509_getm_notAfter(cert), 3600);
-  X509_set_pubkey(cert, key);
-  X509_NAME* name = X509_get_subject_name(cert);
-  X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_ASC,
-                             reinterpret_cast<const unsigned char*>("localhost"), -1, -1, 0);
-  X509_set_issuer_name(cert, name);
-  X509_sign(cert, key, EVP_sha256());
-  Certificate out;
-  out.cert_file = files.Write(
-      "server.crt",
-      Pem([](BIO* b, void* c) { return PEM_write_bio_X509(b, static_cast<X509*>(c)); }, cert));
-  out.key_file = files.Write("server.key", Pem(
-                                               [](BIO* b, void* k) {
-                                                 return PEM_write_bio_PrivateKey(
-                                                     b, static_cast<EVP_PKEY*>(k), nullptr, nullptr,
-                                                     0, nullptr, nullptr);
-                                               },
-                                               key));
-  X509_free(cert);
-  EVP_PKEY_free(key);
-  return out;
-}
 
 struct Connection {
   bool ok = false;
@@ -127,7 +79,7 @@ TicketKeys::Name TicketKeyName(SSL_SESSION* session) {
 class TicketKeysTest : public ::testing::TestWithParam<int> {
  protected:
   void SetUp() override {
-    const Certificate cert = MakeCertificate(files_);
+    const auto cert = ssegw::testing::WriteSelfSigned(files_);
     std::string error;
     keys_ = TicketKeys::Create(kRotationMs, &error, [this] { return now_ms_.load(); });
     ASSERT_TRUE(keys_) << error;
@@ -208,7 +160,7 @@ TEST_P(TicketKeysTest, AKeyIdleForTwoPeriodsIsDroppedAtOnce) {
 
 TEST_P(TicketKeysTest, AnotherProcessesKeysCannotReadTheTicket) {
   const Connection first = Connect();
-  const Certificate cert = MakeCertificate(files_);
+  const auto cert = ssegw::testing::WriteSelfSigned(files_, "other");
   std::string error;
   auto other = TlsContext::Create(cert.cert_file, cert.key_file, &error);
   ASSERT_TRUE(other) << error;
