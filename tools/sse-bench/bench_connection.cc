@@ -448,8 +448,10 @@ void BenchConnection::Fail(std::string reason) {
   if (state_ == State::kClosed) return;
   if (!context_.stopping && !context_.reconnecting) {
     context_.counters.connections_failed.Add();
-    // Its streams will never open: set-up need not wait for them.
-    if (state_ != State::kOpen) context_.counters.streams_unopened.Add(streams_.size());
+    // Streams not answered yet never will be: set-up need not wait for them.
+    for (const StreamSlot& slot : streams_) {
+      if (!slot.open && slot.status == 0) context_.counters.streams_unopened.Add();
+    }
     context_.NoteError(std::move(reason));
   }
   Close();

@@ -31,7 +31,7 @@ struct ReceiverCounters {
   Counter streams_closed;      // open streams the server ended or reset during the run
   Counter connections_up;      // connections whose TLS handshake and ALPN h2 succeeded
   Counter connections_failed;  // connections that failed to connect or broke later
-  Counter streams_unopened;    // streams of connections that failed before they opened
+  Counter streams_unopened;    // streams whose connection failed before they were answered
   Counter goaways;             // GOAWAY frames received
   Counter connections_open;    // connected (TLS and ALPN done) and not closed since
   Counter handshakes_full;     // TLS handshakes that did not resume a session
