@@ -276,9 +276,9 @@ void Connection::OnTick(uint64_t now_ms) {
   }
   if (!session_->OnTimer(now_ms)) Close(false, "peer stopped answering");
   // The output buffer is kept only while the connection is busy: one that wrote nothing
-  // for a whole tick gives it back, so idle connections (a reconnect storm's catch-up
-  // left each with up to a burst's worth) hold none. Not at every flush: regrowing it
-  // from empty on each turn cost ~4% of the instructions per delivery under fan-out.
+  // for a whole tick gives it back, so an idle connection holds none, whatever a large
+  // event or a catch-up once made it grow to. Not at every flush: regrowing it from
+  // empty on each turn cost ~4% of the instructions per delivery under fan-out.
   static const size_t kInlineCapacity = std::string().capacity();
   if (unwritten() == 0 && !wrote_since_tick_ && out_.capacity() > kInlineCapacity) {
     std::string().swap(out_);
