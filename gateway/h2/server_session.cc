@@ -4,7 +4,10 @@
 // appends the 9-byte frame header and drains the stream's queue of shared event buffers
 // straight into that same string — the payload is copied once, from the shared event
 // into the connection's output. OnSendData pauses mem_send once the string reaches the
-// caller's cap.
+// caller's cap. Because every frame is copied out before the next call, nghttp2's frame
+// buffer holds nothing between calls, and all sessions of a thread share one
+// (SessionAllocator); OnSendData must therefore never answer NGHTTP2_ERR_WOULDBLOCK
+// from inside mem_send.
 //
 // Streams closed by nghttp2 are unsubscribed at once (so the fanout stops delivering) but
 // freed only when the public call that led to the close returns (closed_), never inside
@@ -42,6 +45,7 @@
 #include "h2/closed_streams.h"
 #include "h2/frame_scanner.h"
 #include "h2/nghttp2_adapter.h"
+#include "h2/session_allocator.h"
 #include "http/routes.h"
 #include "http/stream.h"
 
@@ -149,6 +153,7 @@ class ServerSession final : public HttpSession, public StreamOwner {
   const SessionOptions options_;
   OutputListener& owner_;
   const std::string_view protocol_;  // a literal: "h2" or "h2c"
+  SessionAllocator allocator_;       // the nghttp2 session's memory; outlives it
   nghttp2_session* session_ = nullptr;
   std::unordered_map<int32_t, std::unique_ptr<Stream>> streams_;
   std::vector<std::unique_ptr<Stream>> closed_;  // freed after the current call
@@ -229,7 +234,15 @@ ServerSession::ServerSession(SessionEnvironment& env, const SessionOptions& opti
   // thousands of streams per connection that memory is better not spent. (RFC 9218 mode
   // drops them anyway; ClosedStreams keeps what the RFC 9113 rules need.)
   nghttp2_option_set_no_closed_streams(option, 1);
-  const int rv = nghttp2_session_server_new2(&session_, Callbacks(), this, option);
+  // No HPACK dynamic table for what we send: each response's few headers are sent once
+  // per stream, and an idle connection need not keep them indexed (issue 14).
+  nghttp2_option_set_max_deflate_dynamic_table_size(option, 0);
+  // The frame buffer nghttp2 keeps per session is shared by every session of this
+  // thread (session_allocator.h): ProduceOutput copies each frame out at once.
+  allocator_.BeginSessionCreation();
+  const int rv =
+      nghttp2_session_server_new3(&session_, Callbacks(), this, option, allocator_.mem());
+  allocator_.EndSessionCreation();
   nghttp2_option_del(option);
   if (rv != 0) throw std::bad_alloc();  // nghttp2 fails here only when out of memory
 }
@@ -256,6 +269,11 @@ void ServerSession::Start(uint64_t now_ms) {
                          std::numeric_limits<uint32_t>::max());
   const nghttp2_settings_entry settings[] = {
       {NGHTTP2_SETTINGS_MAX_CONCURRENT_STREAMS, options_.max_concurrent_streams},
+      // No HPACK dynamic table for what the client sends either: once it acknowledges
+      // this, the request headers it indexed (user agent, cookies, ...) are dropped
+      // instead of being kept for the life of a connection that mostly idles. Later
+      // requests carry their headers literally, a few hundred bytes each.
+      {NGHTTP2_SETTINGS_HEADER_TABLE_SIZE, 0},
       {NGHTTP2_SETTINGS_MAX_HEADER_LIST_SIZE, static_cast<uint32_t>(header_list)},
       // RFC 9218 scheduling instead of RFC 7540's dependency tree: SSE streams need no
       // priorities, and maintaining the tree for every DATA frame cost ~14% of the
@@ -651,7 +669,9 @@ int ServerSession::OnStreamClose(int32_t stream_id) {
 
 int ServerSession::OnSendData(const nghttp2_frame& frame, const uint8_t* frame_header,
                               size_t length, nghttp2_data_source* source) {
-  if (out_ == nullptr) return NGHTTP2_ERR_WOULDBLOCK;  // only mem_send calls this
+  // Only ProduceOutput's mem_send gets here. Never WOULDBLOCK: nghttp2 would hand the
+  // same frame header, in the shared frame buffer, to a later call.
+  if (out_ == nullptr) return NGHTTP2_ERR_CALLBACK_FAILURE;
   constexpr size_t kFrameHeaderBytes = 9;
   out_->append(reinterpret_cast<const char*>(frame_header), kFrameHeaderBytes);
   // No padding callback is set, so padlen is 0; honour it anyway as the API asks.

@@ -2,6 +2,7 @@
 
 #include <utility>
 
+#include "net/heap_trimmer.h"
 #include "net/log.h"
 #include "net/protocol_detect.h"
 
@@ -12,12 +13,6 @@ namespace {
 constexpr size_t kReadChunk = 16 * 1024;
 // Read at most this much per turn, so one busy peer cannot starve the others.
 constexpr size_t kReadBudgetPerTurn = 256 * 1024;
-// An output buffer that grew past this for a burst is released at the next tick once
-// drained, so ten thousand idle connections do not each keep a burst-sized allocation.
-// Not at every flush: regrowing it from empty on each turn cost ~4% of the gateway's
-// instructions per delivery under sustained fan-out.
-constexpr size_t kKeepOutputCapacity = 16 * 1024;
-
 }  // namespace
 
 Connection::Connection(EventLoop& loop, ConnectionOwner& owner, http::SessionEnvironment& env,
@@ -107,6 +102,10 @@ void Connection::DoHandshake() {
   }
   handshake_wants_write_ = false;
   state_ = State::kOpen;
+  // Handshakes are what leaves free memory behind (HeapTrimmer): a burst is over when
+  // they stop finishing, not when connections stop arriving.
+  HeapTrimmer::Process().NoteChurn();
+  EndHandshake();
   const std::string_view alpn = transport_->protocol();
   LOG_DEBUG("connection %s: handshake done, protocol %s", peer_.c_str(),
             alpn.empty() ? "(none)" : std::string(alpn).c_str());
@@ -212,7 +211,7 @@ void Connection::WriteOutput() {
   while (true) {
     if (unwritten() == 0) {
       out_offset_ = 0;
-      out_.clear();  // keeps the capacity; see kKeepOutputCapacity
+      out_.clear();  // keeps the capacity while busy; see OnTick
       if (session_failed_ || !session_) break;
       if (!session_->ProduceOutput(&out_, options_.output_cap_bytes)) {
         session_failed_ = true;
@@ -228,6 +227,7 @@ void Connection::WriteOutput() {
     if (result.status == IoStatus::kOk) {
       out_offset_ += result.bytes;
       counters.bytes_sent_total += result.bytes;
+      wrote_since_tick_ = true;
       continue;
     }
     if (result.status == IoStatus::kWantWrite) {
@@ -277,7 +277,15 @@ void Connection::OnTick(uint64_t now_ms) {
     return;
   }
   if (!session_->OnTimer(now_ms)) Close(false, "peer stopped answering");
-  if (unwritten() == 0 && out_.capacity() > kKeepOutputCapacity) std::string().swap(out_);
+  // The output buffer is kept only while the connection is busy: one that wrote nothing
+  // for a whole tick gives it back, so an idle connection holds none, whatever a large
+  // event or a catch-up once made it grow to. Not at every flush: regrowing it from
+  // empty on each turn cost ~4% of the instructions per delivery under fan-out.
+  static const size_t kInlineCapacity = std::string().capacity();
+  if (unwritten() == 0 && !wrote_since_tick_ && out_.capacity() > kInlineCapacity) {
+    std::string().swap(out_);
+  }
+  wrote_since_tick_ = false;
 }
 
 void Connection::Shutdown() {
@@ -333,7 +341,14 @@ void Connection::Close(bool graceful, const char* why) {
   event_del(write_event_.get());
   read_event_added_ = write_event_added_ = false;
   if (graceful) transport_->Shutdown();
+  EndHandshake();
   owner_.OnClosed(this);
+}
+
+void Connection::EndHandshake() {
+  if (handshake_over_) return;
+  handshake_over_ = true;
+  owner_.OnHandshakeOver(this);
 }
 
 }  // namespace ssegw::net

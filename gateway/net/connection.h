@@ -43,6 +43,9 @@ class ConnectionOwner {
   virtual void MarkDirty(Connection* connection) = 0;
   // `connection` is closed; free it once the current callbacks have returned.
   virtual void OnClosed(Connection* connection) = 0;
+  // `connection`'s transport handshake is over: finished, or the connection closed
+  // before it was. Called once per connection, before OnClosed.
+  virtual void OnHandshakeOver(Connection* connection) = 0;
 
  protected:
   ~ConnectionOwner() = default;
@@ -104,6 +107,8 @@ class Connection final : public http::OutputListener {
   size_t unwritten() const { return out_.size() - out_offset_; }
   // Closes at once. `graceful`: send TLS close_notify first.
   void Close(bool graceful, const char* why);
+  // Tells the owner, once, that the handshake no longer runs.
+  void EndHandshake();
 
   EventLoop& loop_;
   ConnectionOwner& owner_;
@@ -123,6 +128,7 @@ class Connection final : public http::OutputListener {
   bool read_event_added_ = false;
   bool reading_paused_ = false;  // output above the watermark
   bool dirty_ = false;           // on the owner's dirty list, not yet flushed
+  bool handshake_over_ = false;  // OnHandshakeOver has been called
   // Which I/O is parked on the "other" readiness (TLS may need to write to read).
   bool handshake_wants_write_ = false;
   bool read_wants_write_ = false;
@@ -131,6 +137,7 @@ class Connection final : public http::OutputListener {
 
   std::string out_;  // out_[out_offset_, size()) is produced but not yet written
   size_t out_offset_ = 0;
+  bool wrote_since_tick_ = false;  // out_'s capacity is released at a tick without writes
 
   uint64_t started_ms_ = 0;
   bool session_failed_ = false;     // ProduceOutput failed: write what is left, then close

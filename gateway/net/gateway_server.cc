@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "net/heap_trimmer.h"
 #include "net/log.h"
 #include "net/plain_transport.h"
 #include "net/tls_transport.h"
@@ -20,6 +21,8 @@ GatewayServer::GatewayServer(EventLoop& loop, http::SessionEnvironment& env,
 
 GatewayServer::~GatewayServer() {
   loop_.RemoveTurnEndHook(this);
+  for (size_t i = 0; i < waiting_.size(); ++i) quota_.Release();
+  waiting_.clear();
   // Sessions unsubscribe from the fanout as they go; the gauge and quota follow.
   env_.counters().connections -= connections_.size();
   for (size_t i = 0; i < connections_.size(); ++i) quota_.Release();
@@ -39,6 +42,14 @@ void GatewayServer::OnAccept(UniqueFd fd, const std::string& peer, bool tls) {
     ++refused_since_tick_;  // reported once per tick, not once per connection
     return;                 // `fd` closes here
   }
+  if (handshakes_ >= options_.max_handshakes || !waiting_.empty()) {
+    waiting_.push_back(Waiting{std::move(fd), peer, tls});
+    return;
+  }
+  Admit(std::move(fd), peer, tls);
+}
+
+void GatewayServer::Admit(UniqueFd fd, const std::string& peer, bool tls) {
   std::unique_ptr<Transport> transport;
   if (tls) {
     // The SSL object holds its own reference to the SSL_CTX, so a connection outlives a
@@ -58,7 +69,22 @@ void GatewayServer::OnAccept(UniqueFd fd, const std::string& peer, bool tls) {
   connections_.emplace(raw, std::move(connection));
   ++env_.counters().connections;
   LOG_DEBUG("connection %s: accepted", peer.c_str());
+  ++handshakes_;
   raw->Start();
+}
+
+void GatewayServer::AdmitWaiting() {
+  while (!shutting_down_ && !waiting_.empty() && handshakes_ < options_.max_handshakes) {
+    Waiting next = std::move(waiting_.front());
+    waiting_.pop_front();
+    Admit(std::move(next.fd), next.peer, next.tls);
+  }
+}
+
+void GatewayServer::OnHandshakeOver(Connection*) {
+  --handshakes_;
+  // Waiting connections start at the end of the turn, outside this one's callbacks.
+  if (!waiting_.empty()) loop_.RequestTurnEnd();
 }
 
 void GatewayServer::MarkDirty(Connection* connection) {
@@ -85,9 +111,11 @@ void GatewayServer::OnTurnEnd() {
       if (connections_.erase(connection) > 0) {
         --env_.counters().connections;
         quota_.Release();
+        HeapTrimmer::Process().NoteChurn();
       }
     }
   }
+  AdmitWaiting();
   if (shutting_down_ && connections_.empty() && on_idle_) {
     auto on_idle = std::move(on_idle_);
     on_idle_ = nullptr;
@@ -100,6 +128,8 @@ void GatewayServer::BeginShutdown(std::function<void()> on_idle) {
   on_idle_ = std::move(on_idle);
   listener_.reset();
   plain_listener_.reset();
+  for (size_t i = 0; i < waiting_.size(); ++i) quota_.Release();
+  waiting_.clear();  // their handshakes never started: closed at once
   for (auto& [raw, connection] : connections_) connection->Shutdown();
   loop_.RequestTurnEnd();  // reports idle at once when nothing was open
 }
@@ -114,6 +144,9 @@ void GatewayServer::OnTick(evutil_socket_t, short, void* self) {
   uint64_t now = EventLoop::NowMs();
   // Close() only queues the connection for freeing, so iterating is safe.
   for (auto& [raw, connection] : server->connections_) connection->OnTick(now);
+  // After the connections gave back what idle ones do not need: once a burst of
+  // connections is over, the memory it freed leaves the resident set.
+  HeapTrimmer::Process().OnTick(now);
 }
 
 }  // namespace ssegw::net

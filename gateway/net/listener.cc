@@ -14,7 +14,12 @@
 namespace ssegw::net {
 namespace {
 
-constexpr int kBacklog = 1024;
+// Connections the kernel holds for accept(). A reconnect storm brings thousands at once,
+// and a loop busy with handshakes accepts them only between turns: a full queue drops
+// the client's last handshake packet and the client, which believes it is connected,
+// gets a reset (166 of 10,000 at once with 1,024). Linux caps this at
+// net.core.somaxconn (4,096 by default).
+constexpr int kBacklog = 65535;
 
 std::string Describe(const std::string& host, uint16_t port) {
   if (host.find(':') != std::string::npos) return "[" + host + "]:" + std::to_string(port);

@@ -10,6 +10,7 @@
 #include <cstdio>
 #include <cstring>
 #include <string_view>
+#include <utility>
 
 #include "net/pem_inventory.h"
 
@@ -181,7 +182,8 @@ std::string TakeOpenSslError(const char* fallback) {
 }
 
 std::unique_ptr<TlsContext> TlsContext::Create(const std::string& cert_file,
-                                               const std::string& key_file, std::string* error) {
+                                               const std::string& key_file, std::string* error,
+                                               std::shared_ptr<TicketKeys> ticket_keys) {
   if (!CheckReadable("certificate", cert_file, error) || !CheckReadable("key", key_file, error)) {
     return nullptr;
   }
@@ -208,6 +210,12 @@ std::unique_ptr<TlsContext> TlsContext::Create(const std::string& cert_file,
   SSL_CTX_set_mode(ctx, SSL_MODE_ENABLE_PARTIAL_WRITE | SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER |
                             SSL_MODE_RELEASE_BUFFERS);
   SSL_CTX_set_alpn_select_cb(ctx, &SelectAlpn, nullptr);
+  if (ticket_keys == nullptr) {
+    ticket_keys = TicketKeys::Create(TicketKeys::kDefaultRotationMs, error);
+    if (ticket_keys == nullptr) return nullptr;
+  }
+  if (!ticket_keys->Install(ctx, error)) return nullptr;
+  result->ticket_keys_ = std::move(ticket_keys);
 
   SSL_CTX_set_default_passwd_cb(ctx, &NoPassphrase);
   if (SSL_CTX_use_certificate_chain_file(ctx, cert_file.c_str()) != 1) {

@@ -43,6 +43,7 @@ class RawH2 {
       ADD_FAILURE() << "no SETTINGS from the server";
       return false;
     }
+    encoder_.ApplySettings(*reader_.Find(kSettings));
     return Send(SettingsAckFrame());
   }
 

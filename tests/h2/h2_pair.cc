@@ -95,36 +95,39 @@ int32_t H2Pair::Request(std::string_view method, std::string_view path, const He
 
 void H2Pair::Pump() {
   for (int round = 0; round < 100000; ++round) {
-    bool moved = false;
-    std::string to_server;
-    for (;;) {
-      const uint8_t* data = nullptr;
-      const ssize_t n = nghttp2_session_mem_send(client_, &data);
-      if (n <= 0) break;
-      to_server.append(reinterpret_cast<const char*>(data), static_cast<size_t>(n));
-    }
-    if (!to_server.empty()) {
-      moved = true;
-      client_log += to_server;
-      if (!server_->Receive(
-              {reinterpret_cast<const uint8_t*>(to_server.data()), to_server.size()})) {
-        server_ok = false;
-      }
-    }
-    std::string to_client;
-    if (!server_->ProduceOutput(&to_client, 16 * 1024)) server_ok = false;
-    if (!to_client.empty()) {
-      moved = true;
-      if (client_reads) {
-        nghttp2_session_mem_recv(client_, reinterpret_cast<const uint8_t*>(to_client.data()),
-                                 to_client.size());
-      }
-    }
-    // Lookups answered and catch-up fed between exchanges, as a worker does between turns.
-    if (env_.Settle()) moved = true;
-    if (!moved) return;
+    if (!Step()) return;
   }
   throw std::runtime_error("H2Pair::Pump did not settle");
+}
+
+bool H2Pair::Step() {
+  bool moved = false;
+  std::string to_server;
+  for (;;) {
+    const uint8_t* data = nullptr;
+    const ssize_t n = nghttp2_session_mem_send(client_, &data);
+    if (n <= 0) break;
+    to_server.append(reinterpret_cast<const char*>(data), static_cast<size_t>(n));
+  }
+  if (!to_server.empty()) {
+    moved = true;
+    client_log += to_server;
+    if (!server_->Receive({reinterpret_cast<const uint8_t*>(to_server.data()), to_server.size()})) {
+      server_ok = false;
+    }
+  }
+  std::string to_client;
+  if (!server_->ProduceOutput(&to_client, output_cap)) server_ok = false;
+  if (!to_client.empty()) {
+    moved = true;
+    if (client_reads) {
+      nghttp2_session_mem_recv(client_, reinterpret_cast<const uint8_t*>(to_client.data()),
+                               to_client.size());
+    }
+  }
+  // Lookups answered and catch-up fed between exchanges, as a worker does between turns.
+  if (env_.Settle()) moved = true;
+  return moved;
 }
 
 bool H2Pair::Tick(uint64_t advance_ms) {

@@ -79,6 +79,9 @@ class H2Pair final : public http::OutputListener {
   }
   // Moves bytes both ways until both sides are idle.
   void Pump();
+  // One exchange of Pump: what the client has to send, then one ProduceOutput of at
+  // most `output_cap` bytes, then the centre settles. false: nothing moved.
+  bool Step();
   // Advances the fake clock and runs the server's timer; returns OnTimer's result.
   bool Tick(uint64_t advance_ms);
 
@@ -96,6 +99,8 @@ class H2Pair final : public http::OutputListener {
 
   // false: server output is produced but thrown away, as if the peer stopped reading.
   bool client_reads = true;
+  // The server's output per ProduceOutput call, as a connection's cap (1: one frame).
+  size_t output_cap = 16 * 1024;
   // Every byte the client sent, in order (for recording fuzz seeds).
   std::string client_log;
   bool server_ok = true;  // false once Receive or ProduceOutput returned false

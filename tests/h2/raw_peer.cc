@@ -12,6 +12,9 @@ RawPeer::RawPeer(const SessionOptions& options, bool byte_by_byte)
 void RawPeer::Handshake() {
   Send(std::string(kClientPreface) + ssegw::testing::SettingsFrame());
   Drain();
+  if (const auto* settings = reader_.Find(ssegw::testing::kSettings)) {
+    encoder_.ApplySettings(*settings);
+  }
   Send(ssegw::testing::SettingsAckFrame());
   Drain();
 }

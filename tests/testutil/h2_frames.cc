@@ -118,6 +118,16 @@ std::string HeaderEncoder::Encode(const HeaderPairs& headers) {
   return out;
 }
 
+void HeaderEncoder::ApplySettings(const ParsedFrame& settings) {
+  constexpr uint16_t kHeaderTableSize = 0x1;
+  for (size_t at = 0; at + 6 <= settings.payload.size(); at += 6) {
+    const auto* p = reinterpret_cast<const uint8_t*>(settings.payload.data() + at);
+    if ((p[0] << 8 | p[1]) != kHeaderTableSize) continue;
+    const uint32_t size = Get32(std::string_view(settings.payload).substr(at + 2, 4));
+    if (nghttp2_hd_deflate_change_table_size(deflater_, size) != 0) throw std::bad_alloc();
+  }
+}
+
 std::string HeaderEncoder::Request(std::string_view method, std::string_view path,
                                    const HeaderPairs& extra) {
   HeaderPairs all = {{":method", std::string(method)},

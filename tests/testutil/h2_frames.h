@@ -51,6 +51,8 @@ std::string WindowUpdateFrame(int32_t stream_id, uint32_t increment);
 // One HEADERS frame carrying a whole header block (END_HEADERS).
 std::string HeadersFrame(int32_t stream_id, std::string_view block, bool end_stream);
 
+struct ParsedFrame;
+
 // HPACK encoding with one connection's dynamic table.
 class HeaderEncoder {
  public:
@@ -60,6 +62,10 @@ class HeaderEncoder {
   HeaderEncoder& operator=(const HeaderEncoder&) = delete;
 
   std::string Encode(const HeaderPairs& headers);
+  // Takes the peer's SETTINGS_HEADER_TABLE_SIZE from its SETTINGS frame, as a client
+  // does when it acknowledges them: the next header block starts with the table size
+  // update that the peer's decoder then expects (RFC 7541 §4.2).
+  void ApplySettings(const ParsedFrame& settings);
   // :method, :scheme https, :authority localhost, :path, then `extra`.
   std::string Request(std::string_view method, std::string_view path,
                       const HeaderPairs& extra = {});

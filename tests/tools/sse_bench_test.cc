@@ -172,5 +172,78 @@ TEST_F(SseBenchTest, H2cWithPriorKnowledgeOnTheCleartextListener) {
   EXPECT_EQ(Field(run.json, "errors"), 0);
 }
 
+TEST_F(SseBenchTest, IdleConnectionsReportTheGatewaysMemoryPerConnection) {
+  const BenchRun run =
+      Run({"--url", Url("idle"), "--connections", "40", "--streams", "1", "--duration", "1",
+           "--gateway-pid", std::to_string(gateway_->pid()), "--json-only"});
+  SCOPED_TRACE(run.output);
+  EXPECT_EQ(run.exit_code, 0);
+  EXPECT_EQ(Field(run.json, "streams_open"), 40);
+  const double before = Field(run.json, "before").value_or(0);
+  const double held = Field(run.json, "held").value_or(0);
+  EXPECT_GT(before, 0);
+  EXPECT_GT(held, before);  // forty connections take some memory
+  // Held minus before, per connection, in bytes.
+  EXPECT_NEAR(Field(run.json, "gateway_rss_bytes_per_connection").value_or(-1),
+              (held - before) * 1024 / 40, 1);
+  EXPECT_GE(Field(run.json, "gateway_cpu_share").value_or(-1), 0);
+  EXPECT_EQ(Field(run.json, "source_addresses"), 0);  // 40 connections need no more
+}
+
+TEST_F(SseBenchTest, ConnectionsSpreadOverLoopbackSourceAddresses) {
+  const BenchRun run = Run({"--url", Url("spread-sources"), "--connections", "30", "--streams", "2",
+                            "--duration", "1", "--source-addresses", "3", "--json-only"});
+  SCOPED_TRACE(run.output);
+  EXPECT_EQ(run.exit_code, 0);
+  EXPECT_EQ(Field(run.json, "source_addresses"), 3);
+  EXPECT_EQ(Field(run.json, "streams_open"), 60);
+  EXPECT_EQ(Field(run.json, "errors"), 0);
+}
+
+// The storm's counts: every connection back (resumed or not, as asked), every stream with
+// the marker, the events it missed and every live event, nothing lost.
+void ExpectStormCounts(const BenchRun& run, double connections, double streams, double behind,
+                       bool resume) {
+  SCOPED_TRACE(run.output);
+  EXPECT_EQ(run.exit_code, 0);
+  EXPECT_EQ(Field(run.json, "events_behind"), behind);
+  EXPECT_EQ(Field(run.json, "handshakes_resumed"), resume ? connections : 0);
+  EXPECT_EQ(Field(run.json, "handshakes_full"), resume ? 0 : connections);
+  EXPECT_EQ(Field(run.json, "streams_caught_up"), streams);
+  EXPECT_GT(Field(run.json, "reconnect_s").value_or(0), 0);
+  EXPECT_GE(Field(run.json, "catch_up_s").value_or(0), Field(run.json, "reconnect_s").value_or(1));
+  const double live = Field(run.json, "events_published").value_or(-1);
+  EXPECT_GT(live, 0);
+  EXPECT_EQ(Field(run.json, "events_received"), (1 + behind + live) * streams);
+  EXPECT_EQ(Field(run.json, "streams_open"), streams);
+  EXPECT_EQ(Field(run.json, "lost"), 0);
+  EXPECT_EQ(Field(run.json, "errors"), 0);
+}
+
+TEST_F(SseBenchTest, ReconnectStormWithSessionResumption) {
+  const BenchRun run = Run({"--url", Url("storm"), "--connections", "10", "--streams", "2",
+                            "--storm", "30", "--resume", "--publish-rate", "40", "--duration", "1",
+                            "--batch", "8", "--socket", gateway_->socket_path(), "--json-only"});
+  ExpectStormCounts(run, 10, 20, 30, true);
+}
+
+TEST_F(SseBenchTest, ReconnectStormWithFullHandshakes) {
+  const BenchRun run = Run({"--url", Url("storm-full"), "--connections", "10", "--streams", "2",
+                            "--storm", "30", "--publish-rate", "40", "--duration", "1", "--socket",
+                            gateway_->socket_path(), "--json-only"});
+  ExpectStormCounts(run, 10, 20, 30, false);
+}
+
+TEST_F(SseBenchTest, ReconnectStormNeedsOneTopic) {
+  EXPECT_EQ(Run({"--url", Url("storm"), "--topics", "2", "--storm", "5", "--socket",
+                 gateway_->socket_path()})
+                .exit_code,
+            2);
+  EXPECT_EQ(Run({"--url", Url("storm"), "--connections", "0", "--publish-rate", "5", "--storm", "5",
+                 "--socket", gateway_->socket_path()})
+                .exit_code,
+            2);
+}
+
 }  // namespace
 }  // namespace ssegw::testing

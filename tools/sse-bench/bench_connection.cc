@@ -10,9 +10,12 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <string_view>
+
+#include "source_addresses.h"
 
 namespace ssebench {
 
@@ -109,6 +112,13 @@ struct ConnectionCallbacks {
     });
     slot->events += events;
     context.batch_events += events;
+    if (context.catch_up_events != 0 && slot->caught_up_ns == 0 &&
+        slot->events - slot->events_at_reconnect >= context.catch_up_events) {
+      slot->caught_up_ns = context.batch_now_ns;
+      context.counters.streams_caught_up.Add();
+      context.counters.last_caught_up_ns.Set(
+          std::max(context.counters.last_caught_up_ns.Get(), context.batch_now_ns));
+    }
     return 0;
   }
 
@@ -119,16 +129,31 @@ struct ConnectionCallbacks {
     if (slot == nullptr || !slot->open) return 0;
     slot->open = false;
     c.context_.counters.streams_open.Sub();
-    if (!c.context_.stopping) {
+    if (!c.context_.stopping && !c.context_.reconnecting) {
       c.context_.counters.streams_closed.Add();
       c.context_.NoteError("the server closed a stream, error code " + std::to_string(error_code));
     }
     return 0;
   }
+
+  // OpenSSL's new-session callback: returning 1 takes the session's reference.
+  static int OnNewSession(ssl_st* ssl, SSL_SESSION* session) {
+    auto* c = static_cast<BenchConnection*>(SSL_get_app_data(ssl));
+    if (c == nullptr) return 0;
+    c->KeepSession(session);
+    return 1;
+  }
 };
 
-BenchConnection::BenchConnection(ReceiveContext& context, size_t first_stream, size_t stream_count)
-    : context_(context), first_stream_(first_stream), streams_(stream_count) {
+void EnableSessionKeeping(ssl_ctx_st* ctx) {
+  // Sessions are kept by each connection, not in OpenSSL's client cache.
+  SSL_CTX_set_session_cache_mode(ctx, SSL_SESS_CACHE_CLIENT | SSL_SESS_CACHE_NO_INTERNAL_STORE);
+  SSL_CTX_sess_set_new_cb(ctx, ConnectionCallbacks::OnNewSession);
+}
+
+BenchConnection::BenchConnection(ReceiveContext& context, size_t index, size_t first_stream,
+                                 size_t stream_count)
+    : context_(context), index_(index), first_stream_(first_stream), streams_(stream_count) {
   for (size_t i = 0; i < stream_count; ++i) {
     streams_[i].topic = static_cast<uint32_t>(context.target->TopicOf(first_stream + i));
   }
@@ -136,6 +161,12 @@ BenchConnection::BenchConnection(ReceiveContext& context, size_t first_stream, s
 
 BenchConnection::~BenchConnection() {
   Close();
+  if (tls_session_ != nullptr) SSL_SESSION_free(tls_session_);
+}
+
+void BenchConnection::KeepSession(ssl_session_st* session) {
+  if (tls_session_ != nullptr) SSL_SESSION_free(tls_session_);
+  tls_session_ = session;
 }
 
 StreamSlot* BenchConnection::Slot(int32_t stream_id) {
@@ -150,6 +181,12 @@ void BenchConnection::Start() {
   if (fd_ < 0) return Fail(std::string("socket: ") + std::strerror(errno));
   const int one = 1;
   setsockopt(fd_, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+  if (!context_.sources.empty()) {
+    std::string error;
+    if (!BindSource(fd_, context_.sources[index_ % context_.sources.size()], &error)) {
+      return Fail(std::move(error));
+    }
+  }
   read_event_ =
       event_new(context_.base, fd_, EV_READ | EV_PERSIST, ConnectionCallbacks::OnSocketEvent, this);
   write_event_ = event_new(context_.base, fd_, EV_WRITE, ConnectionCallbacks::OnSocketEvent, this);
@@ -191,12 +228,13 @@ void BenchConnection::FinishConnect() {
   if (context_.ssl_ctx == nullptr) {  // h2c: the HTTP/2 preface goes out at once
     event_add(read_event_, nullptr);
     if (!StartSession()) return;
-    context_.counters.connections_up.Add();
-    state_ = State::kOpen;
+    MarkConnected();
     return Flush();
   }
   ssl_ = SSL_new(context_.ssl_ctx);
   SSL_set_fd(ssl_, fd_);
+  SSL_set_app_data(ssl_, this);
+  if (context_.resume_sessions && tls_session_ != nullptr) SSL_set_session(ssl_, tls_session_);
   if (!context_.target->host.empty()) SSL_set_tlsext_host_name(ssl_, context_.target->host.c_str());
   SSL_set_mode(ssl_, SSL_MODE_ENABLE_PARTIAL_WRITE | SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER);
   state_ = State::kHandshaking;
@@ -219,9 +257,13 @@ void BenchConnection::ContinueHandshake() {
   if (std::string_view(reinterpret_cast<const char*>(protocol), protocol_length) != "h2") {
     return Fail("the server did not select ALPN h2");
   }
+  if (SSL_session_reused(ssl_)) {
+    context_.counters.handshakes_resumed.Add();
+  } else {
+    context_.counters.handshakes_full.Add();
+  }
   if (!StartSession()) return;
-  context_.counters.connections_up.Add();
-  state_ = State::kOpen;
+  MarkConnected();
   // The handshake may have read application data ahead into OpenSSL's buffer, where
   // the socket no longer signals it.
   ReadAll();
@@ -255,10 +297,12 @@ bool BenchConnection::StartSession() {
     const std::string path = target.PathOf(first_stream_ + i);
     const nghttp2_nv headers[] = {Header(":method", "GET"),
                                   Header(":scheme", target.tls ? "https" : "http"),
-                                  Header(":authority", target.authority), Header(":path", path),
-                                  Header("accept", "text/event-stream")};
-    const int32_t id =
-        nghttp2_submit_request(session_, nullptr, headers, std::size(headers), nullptr, nullptr);
+                                  Header(":authority", target.authority),
+                                  Header(":path", path),
+                                  Header("accept", "text/event-stream"),
+                                  Header("last-event-id", last_event_id_)};
+    const size_t count = std::size(headers) - (last_event_id_.empty() ? 1 : 0);
+    const int32_t id = nghttp2_submit_request(session_, nullptr, headers, count, nullptr, nullptr);
     if (id < 0) {
       Fail(std::string("nghttp2_submit_request: ") + nghttp2_strerror(id));
       return false;
@@ -402,8 +446,12 @@ std::string BenchConnection::IoError() const {
 
 void BenchConnection::Fail(std::string reason) {
   if (state_ == State::kClosed) return;
-  if (!context_.stopping) {
+  if (!context_.stopping && !context_.reconnecting) {
     context_.counters.connections_failed.Add();
+    // Streams not answered yet never will be: set-up need not wait for them.
+    for (const StreamSlot& slot : streams_) {
+      if (!slot.open && slot.status == 0) context_.counters.streams_unopened.Add();
+    }
     context_.NoteError(std::move(reason));
   }
   Close();
@@ -417,13 +465,55 @@ void BenchConnection::Shutdown() {
   Close();
 }
 
+void BenchConnection::Disconnect() {
+  context_.reconnecting = true;
+  if (state_ == State::kOpen) {
+    nghttp2_session_terminate_session(session_, NGHTTP2_NO_ERROR);
+    Flush();
+  }
+  if (state_ == State::kOpen && ssl_ != nullptr) {
+    // close_notify: OpenSSL marks the session of a connection freed without one as not
+    // resumable, and that session is the one kept for the reconnect.
+    ERR_clear_error();
+    SSL_shutdown(ssl_);
+    ERR_clear_error();
+  }
+  Close();
+  context_.reconnecting = false;
+}
+
+void BenchConnection::Reconnect(const std::string& last_event_id) {
+  Close();
+  last_event_id_ = last_event_id;
+  for (StreamSlot& slot : streams_) {
+    slot.scanner = SseScanner();
+    slot.status = 0;
+    slot.events_at_reconnect = slot.events;
+    slot.caught_up_ns = 0;
+  }
+  output_.clear();
+  output_offset_ = 0;
+  retry_length_ = 0;
+  state_ = State::kIdle;
+  Start();
+}
+
+void BenchConnection::MarkConnected() {
+  state_ = State::kOpen;
+  context_.counters.connections_up.Add();
+  context_.counters.connections_open.Add();
+  context_.counters.last_connected_ns.Set(
+      std::max(context_.counters.last_connected_ns.Get(), MonotonicNs()));
+}
+
 void BenchConnection::Close() {
   for (StreamSlot& slot : streams_) {
     if (!slot.open) continue;
     slot.open = false;
     context_.counters.streams_open.Sub();
-    if (!context_.stopping) context_.counters.streams_closed.Add();
+    if (!context_.stopping && !context_.reconnecting) context_.counters.streams_closed.Add();
   }
+  if (state_ == State::kOpen) context_.counters.connections_open.Sub();
   if (read_event_ != nullptr) event_free(read_event_);
   if (write_event_ != nullptr) event_free(write_event_);
   read_event_ = write_event_ = nullptr;

@@ -16,6 +16,11 @@
 // development set-ups with self-signed certificates, not a client to trust a network
 // with.
 //
+// For reconnect storms a connection can be closed on purpose (Disconnect) and opened
+// again (Reconnect) with a Last-Event-ID; over TLS the new handshake offers the session
+// the previous one left when the context asks for resumption. After a reconnect each
+// stream counts the events it receives until it has the context's catch_up_events.
+//
 // Failures never throw: they are counted in the context's counters, the first one is
 // kept as text, and the connection closes itself. Single-threaded: everything runs on the
 // thread of the ReceiveContext's loop, which must outlive the connection.
@@ -32,6 +37,8 @@
 struct event;
 struct nghttp2_session;
 struct ssl_st;
+struct ssl_session_st;
+struct ssl_ctx_st;
 
 namespace ssebench {
 
@@ -39,15 +46,21 @@ struct StreamSlot {
   SseScanner scanner;
   uint64_t events = 0;
   uint32_t topic = 0;
-  int16_t status = 0;  // :status once known
-  bool open = false;   // answered 200 and not closed since
+  int16_t status = 0;                // :status once known
+  bool open = false;                 // answered 200 and not closed since
+  uint64_t events_at_reconnect = 0;  // `events` when the last reconnect began
+  uint64_t caught_up_ns = 0;         // when it then had catch_up_events more; 0: not yet
 };
+
+// Lets the TLS context's sessions reach the connection that made them (OpenSSL's
+// new-session callback), so that a reconnect can resume. Call once per context.
+void EnableSessionKeeping(ssl_ctx_st* ctx);
 
 class BenchConnection {
  public:
-  // The connection's streams are `stream_count` consecutive streams of the run starting
-  // at global index `first_stream`; their topics come from the context's Target.
-  BenchConnection(ReceiveContext& context, size_t first_stream, size_t stream_count);
+  // Connection `index` of the run; its streams are `stream_count` consecutive streams
+  // starting at global index `first_stream`; their topics come from the context's Target.
+  BenchConnection(ReceiveContext& context, size_t index, size_t first_stream, size_t stream_count);
   ~BenchConnection();
   BenchConnection(const BenchConnection&) = delete;
   BenchConnection& operator=(const BenchConnection&) = delete;
@@ -56,6 +69,11 @@ class BenchConnection {
   // Sends GOAWAY (best effort) and releases the socket, TLS and nghttp2 state. The
   // stream results stay readable.
   void Shutdown();
+  // The same, on purpose before a Reconnect: not counted as a failure; the TLS session
+  // is kept.
+  void Disconnect();
+  // Connects again, every stream asking for the events after `last_event_id`.
+  void Reconnect(const std::string& last_event_id);
 
   const std::vector<StreamSlot>& streams() const { return streams_; }
 
@@ -78,8 +96,13 @@ class BenchConnection {
   void Fail(std::string reason);
   void Close();
   StreamSlot* Slot(int32_t stream_id);
+  // The handshake and the HTTP/2 preface are done: counted, and the streams go out.
+  void MarkConnected();
+  // Keeps `session` (owned from now on) to resume the next handshake with.
+  void KeepSession(ssl_session_st* session);
 
   ReceiveContext& context_;
+  size_t index_;
   size_t first_stream_;
   std::vector<StreamSlot> streams_;
   State state_ = State::kIdle;
@@ -90,7 +113,9 @@ class BenchConnection {
   event* write_event_ = nullptr;  // added only while a write (or connect) waits
   std::string output_;            // bytes from nghttp2 not yet taken by SSL_write
   size_t output_offset_ = 0;
-  size_t retry_length_ = 0;  // after SSL_ERROR_WANT_WRITE, the length to retry with
+  size_t retry_length_ = 0;                // after SSL_ERROR_WANT_WRITE, the length to retry with
+  ssl_session_st* tls_session_ = nullptr;  // the last TLS session the server gave us
+  std::string last_event_id_;              // sent with every request when not empty
 };
 
 }  // namespace ssebench

@@ -3,6 +3,7 @@
 #include <netdb.h>
 #include <openssl/ssl.h>
 #include <signal.h>
+#include <ssegw/publisher.h>
 
 #include <algorithm>
 #include <atomic>
@@ -20,6 +21,7 @@
 #include "publish_driver.h"
 #include "receiver.h"
 #include "report.h"
+#include "source_addresses.h"
 #include "target.h"
 
 namespace ssebench {
@@ -36,8 +38,12 @@ struct Snapshot {
   uint64_t accepted = 0;  // events the gateway accepted from our publisher
   double cpu_s = 0;
   std::optional<double> gateway_cpu_s;
+  std::optional<uint64_t> gateway_rss_kib;
   std::optional<HostCpu> host_cpu;
 };
+
+// Descriptors beyond the connections: the publish socket, stdio, libevent's own.
+constexpr size_t kSpareDescriptors = 64;
 
 class Bench {
  public:
@@ -55,6 +61,9 @@ class Bench {
   void StartReceivers();
   bool WaitForStreams();
   void Measure();
+  // The reconnect storm (bench_run.h), in place of Measure. false with *error when it
+  // could not be staged (nothing was measured).
+  bool Storm(std::string* error);
   void Drain();
   RunResults Collect();
 
@@ -68,6 +77,8 @@ class Bench {
   uint64_t TotalDataBytes() const;
   uint64_t StreamsOpen() const;
   uint64_t ErrorsSoFar() const;
+  uint64_t Sum(Counter ReceiverCounters::*counter) const;
+  uint64_t Max(Counter ReceiverCounters::*counter) const;
   Snapshot Take() const;
 
   const BenchOptions& options_;
@@ -78,12 +89,18 @@ class Bench {
   std::atomic<uint64_t> record_from_ns_{UINT64_MAX};
   std::vector<std::unique_ptr<Receiver>> receivers_;
   std::unique_ptr<PublishDriver> publisher_;
+  std::vector<sockaddr_in> sources_;
+  std::optional<uint64_t> rss_before_kib_;
+  // Events every stream gets besides the live publisher's: the storm's marker and backlog.
+  uint64_t extra_events_per_stream_ = 0;
+  std::optional<StormResults> storm_;
 
   uint64_t run_start_ns_ = 0;
   uint64_t setup_end_ns_ = 0;
   uint64_t last_progress_ns_ = 0;
   uint64_t last_progress_events_ = 0;
   Snapshot window_start_, window_end_;
+  uint64_t window_end_connections_ = 0;  // connections open at the end of the window
 };
 
 bool Bench::Prepare(std::string* error) {
@@ -108,7 +125,27 @@ bool Bench::Prepare(std::string* error) {
     *error = "--publish-rate needs a URL of the form https://HOST:PORT/events/<topic>";
     return false;
   }
-  return ResolveAddress(error);
+  if (options_.storm_events > 0 && (target_.topics.size() != 1 || options_.connections == 0)) {
+    *error = "--storm needs connections and one topic: https://HOST:PORT/events/<topic>";
+    return false;
+  }
+  if (!ResolveAddress(error)) return false;
+  const size_t sources =
+      SourceAddressCount(address_, options_.connections, options_.source_addresses);
+  if (sources > 0 && address_.ss_family != AF_INET) {
+    *error = "--source-addresses needs an IPv4 server address";
+    return false;
+  }
+  sources_ = LoopbackSourceAddresses(sources);
+  const size_t needed = options_.connections + kSpareDescriptors;
+  const size_t limit = RaiseDescriptorLimit(needed);
+  if (limit < needed) {
+    *error = std::to_string(options_.connections) + " connections need " + std::to_string(needed) +
+             " descriptors, the limit is " + std::to_string(limit) + " (raise it: ulimit -n " +
+             std::to_string(needed) + ")";
+    return false;
+  }
+  return true;
 }
 
 bool Bench::ResolveAddress(std::string* error) {
@@ -137,6 +174,7 @@ void Bench::MakeSslContext() {
   // Read whatever the socket holds in one system call instead of one per record part.
   SSL_CTX_set_read_ahead(ssl_ctx_, 1);
   SSL_CTX_set_default_read_buffer_len(ssl_ctx_, 64 * 1024);
+  EnableSessionKeeping(ssl_ctx_);
 }
 
 void Bench::StartReceivers() {
@@ -153,6 +191,8 @@ void Bench::StartReceivers() {
     config.record_from_ns = &record_from_ns_;
     config.streams_per_connection = options_.streams;
     config.connections = std::move(share);
+    config.sources = sources_;
+    config.resume_sessions = options_.resume;
     receivers_.push_back(std::make_unique<Receiver>(std::move(config)));
   }
   for (auto& receiver : receivers_) receiver->Start();
@@ -176,6 +216,18 @@ uint64_t Bench::StreamsOpen() const {
   return sum;
 }
 
+uint64_t Bench::Sum(Counter ReceiverCounters::*counter) const {
+  uint64_t sum = 0;
+  for (const auto& r : receivers_) sum += (r->counters().*counter).Get();
+  return sum;
+}
+
+uint64_t Bench::Max(Counter ReceiverCounters::*counter) const {
+  uint64_t max = 0;
+  for (const auto& r : receivers_) max = std::max(max, (r->counters().*counter).Get());
+  return max;
+}
+
 uint64_t Bench::ErrorsSoFar() const {
   uint64_t sum = publisher_ ? publisher_->counters().errors.Get() : 0;
   for (const auto& r : receivers_) {
@@ -193,7 +245,10 @@ Snapshot Bench::Take() const {
   s.data_bytes = TotalDataBytes();
   if (publisher_) s.accepted = publisher_->counters().events_accepted.Get();
   s.cpu_s = SelfCpuSeconds();
-  if (options_.gateway_pid > 0) s.gateway_cpu_s = ProcessCpuSeconds(options_.gateway_pid);
+  if (options_.gateway_pid > 0) {
+    s.gateway_cpu_s = ProcessCpuSeconds(options_.gateway_pid);
+    s.gateway_rss_kib = ProcessRssKiB(options_.gateway_pid);
+  }
   s.host_cpu = ReadHostCpu();
   return s;
 }
@@ -237,7 +292,8 @@ bool Bench::WaitForStreams() {
     uint64_t failed_connections = 0;
     for (const auto& r : receivers_) {
       const ReceiverCounters& c = r->counters();
-      settled += c.streams_open.Get() + c.streams_failed.Get() + c.streams_closed.Get();
+      settled += c.streams_open.Get() + c.streams_failed.Get() + c.streams_closed.Get() +
+                 c.streams_unopened.Get();
       failed_connections += c.connections_failed.Get();
     }
     return settled >= requested || failed_connections == options_.connections;
@@ -256,6 +312,89 @@ void Bench::Measure() {
   window_start_ = Take();
   WaitUntil(window_end, [] { return false; });
   window_end_ = Take();
+  window_end_connections_ = Sum(&ReceiverCounters::connections_open);
+}
+
+bool Bench::Storm(std::string* error) {
+  const std::string& topic = target_.topics.front();
+  const uint64_t streams = options_.connections * options_.streams;
+  ssegw::Publisher publisher({.socket_path = options_.socket_path});
+  if (!publisher.Connect(error)) return false;
+  std::string payload;
+  FormatPayload(MonotonicNs(), options_.payload_bytes, &payload);
+
+  // The marker: the last event every stream has before the storm.
+  const ssegw::PublishOutcome marker = publisher.Publish({{.topics = {topic}, .data = payload}});
+  if (!marker.accepted || marker.ids.size() != 1) {
+    *error = "the storm's marker event was not accepted: " + marker.error;
+    return false;
+  }
+  const uint64_t deadline = MonotonicNs() + static_cast<uint64_t>(options_.setup_timeout_s * 1e9);
+  WaitUntil(deadline, [&] { return TotalEvents() >= streams; });
+  if (TotalEvents() < streams) {
+    *error = "not every stream received the storm's marker event";
+    return false;
+  }
+
+  for (auto& receiver : receivers_) receiver->Disconnect();
+  WaitUntil(deadline, [&] { return Sum(&ReceiverCounters::connections_open) == 0; });
+  if (Sum(&ReceiverCounters::connections_open) != 0) {
+    *error = "the connections did not close before the storm";
+    return false;
+  }
+
+  // The events the clients miss while they are away.
+  for (uint64_t sent = 0; sent < options_.storm_events;) {
+    std::vector<ssegw::PublishEvent> batch;
+    for (; sent < options_.storm_events && batch.size() < options_.batch; ++sent) {
+      FormatPayload(MonotonicNs(), options_.payload_bytes, &payload);
+      batch.push_back({.topics = {topic}, .data = payload});
+    }
+    publisher.Enqueue(std::move(batch));
+  }
+  for (const ssegw::PublishOutcome& outcome : publisher.WaitAll()) {
+    if (!outcome.accepted) {
+      *error = "a storm event was not accepted: " + outcome.error;
+      return false;
+    }
+  }
+  extra_events_per_stream_ = 1 + options_.storm_events;
+
+  // The storm: everyone back at once; live events from now on.
+  const uint64_t full_before = Sum(&ReceiverCounters::handshakes_full);
+  const uint64_t resumed_before = Sum(&ReceiverCounters::handshakes_resumed);
+  const uint64_t start = MonotonicNs();
+  const uint64_t window_end = start + static_cast<uint64_t>(options_.duration_s * 1e9);
+  record_from_ns_.store(start, std::memory_order_relaxed);
+  window_start_ = Take();
+  if (publisher_) publisher_->Start();
+  for (auto& receiver : receivers_) receiver->Reconnect(marker.ids.front(), options_.storm_events);
+  const uint64_t catch_up_deadline = start + static_cast<uint64_t>(options_.setup_timeout_s * 1e9);
+  // Streams whose connection failed to come back will never catch up: no waiting for them.
+  WaitUntil(catch_up_deadline, [&] {
+    return Sum(&ReceiverCounters::streams_caught_up) + Sum(&ReceiverCounters::streams_unopened) >=
+           streams;
+  });
+  WaitUntil(window_end, [] { return false; });
+  window_end_ = Take();
+  window_end_connections_ = Sum(&ReceiverCounters::connections_open);
+
+  StormResults storm;
+  storm.events_behind = options_.storm_events;
+  storm.resume = options_.resume;
+  storm.connections = options_.connections;
+  const uint64_t connected = Max(&ReceiverCounters::last_connected_ns);
+  storm.reconnect_s = connected > start ? static_cast<double>(connected - start) / 1e9 : 0;
+  storm.handshakes_full = Sum(&ReceiverCounters::handshakes_full) - full_before;
+  storm.handshakes_resumed = Sum(&ReceiverCounters::handshakes_resumed) - resumed_before;
+  if (storm.reconnect_s > 0) {
+    storm.handshakes_per_s = static_cast<double>(options_.connections) / storm.reconnect_s;
+  }
+  storm.streams_caught_up = Sum(&ReceiverCounters::streams_caught_up);
+  const uint64_t caught_up = Max(&ReceiverCounters::last_caught_up_ns);
+  storm.catch_up_s = caught_up > start ? static_cast<double>(caught_up - start) / 1e9 : 0;
+  storm_ = storm;
+  return true;
 }
 
 void Bench::Drain() {
@@ -269,7 +408,7 @@ void Bench::Drain() {
   const std::vector<uint64_t>& accepted = publisher_->accepted_per_topic();
   uint64_t expected = 0;
   for (size_t i = 0; i < options_.connections * options_.streams; ++i) {
-    expected += accepted[target_.TopicOf(i)];
+    expected += accepted[target_.TopicOf(i)] + extra_events_per_stream_;
   }
   WaitUntil(deadline, [&] { return TotalEvents() >= expected; });
 }
@@ -321,6 +460,20 @@ RunResults Bench::Collect() {
           static_cast<double>(window_end_.accepted - window_start_.accepted);
     }
   }
+  if (r.gateway_cpu_seconds && window_s > 0)
+    r.gateway_cpu_share = *r.gateway_cpu_seconds / window_s;
+  r.source_addresses = sources_.size();
+  if (rss_before_kib_ && window_end_.gateway_rss_kib) {
+    r.gateway_rss_kib_before = rss_before_kib_;
+    r.gateway_rss_kib_held = window_end_.gateway_rss_kib;
+    const uint64_t connections = window_end_connections_;
+    if (connections > 0) {
+      r.gateway_rss_bytes_per_connection = (static_cast<double>(*window_end_.gateway_rss_kib) -
+                                            static_cast<double>(*rss_before_kib_)) *
+                                           1024 / static_cast<double>(connections);
+    }
+  }
+  r.storm = storm_;
   if (window_start_.host_cpu && window_end_.host_cpu &&
       window_end_.host_cpu->total > window_start_.host_cpu->total) {
     r.host_cpu_busy =
@@ -351,7 +504,11 @@ RunResults Bench::Collect() {
     r.publish_errors = p.errors.Get();
     r.first_error = publisher_->first_error();
   }
-  const std::vector<uint64_t>* accepted = publisher_ ? &publisher_->accepted_per_topic() : nullptr;
+  // A storm without live events still knows what every stream must hold.
+  const std::vector<uint64_t> none(r.topics, 0);
+  const std::vector<uint64_t>* accepted = publisher_ ? &publisher_->accepted_per_topic()
+                                          : storm_   ? &none
+                                                     : nullptr;
   for (const auto& receiver : receivers_) {
     const ReceiverCounters& c = receiver->counters();
     r.events_received += c.events.Get();
@@ -362,7 +519,7 @@ RunResults Bench::Collect() {
     if (r.first_error.empty()) r.first_error = receiver->first_error();
     if (accepted == nullptr) continue;
     receiver->ForEachStream([&](const StreamSlot& slot) {
-      const uint64_t expected = (*accepted)[slot.topic];
+      const uint64_t expected = (*accepted)[slot.topic] + extra_events_per_stream_;
       r.expected_deliveries += expected;
       if (slot.events < expected) r.lost += expected - slot.events;
       if (slot.events > expected) r.unexpected += slot.events - expected;
@@ -396,6 +553,7 @@ int Bench::Run() {
     }
   }
 
+  if (options_.gateway_pid > 0) rss_before_kib_ = ProcessRssKiB(options_.gateway_pid);
   run_start_ns_ = last_progress_ns_ = MonotonicNs();
   StartReceivers();
   bool ready = true;
@@ -408,6 +566,14 @@ int Bench::Run() {
     // Nothing to measure; report what happened.
     window_start_ = window_end_ = Take();
     publisher_.reset();
+  } else if (options_.storm_events > 0) {
+    if (!Storm(&error)) {
+      std::fprintf(stderr, "sse-bench: %s\n", error.c_str());
+      window_start_ = window_end_ = Take();
+      publisher_.reset();
+    } else {
+      Drain();
+    }
   } else {
     Measure();
     Drain();

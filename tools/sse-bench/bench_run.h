@@ -8,6 +8,18 @@
 // until every stream holds every accepted event of its topic, for at most --drain
 // seconds. Loss is checked per stream over the whole run, warm-up and drain included.
 //
+// Reconnect storm (storm_events > 0, one topic): once the streams are open, one marker
+// event is published and received everywhere, every connection is closed, storm_events
+// more are published, and then every connection reconnects at once asking for the events
+// after the marker (Last-Event-ID), offering its TLS session when `resume`. The
+// measurement window starts with the storm; live events (--publish-rate) are published
+// from then on, so their latency is that of events published during the storm. The
+// report's "storm" object holds how long it took until every connection was back and
+// until every stream had its storm_events, and how many handshakes resumed.
+//
+// With gateway_pid the report also holds the gateway's resident memory before the run and
+// at the end of the window, per connection held, and its CPU share over the window.
+//
 // Progress goes to stderr once a second (unless json_only); the result is ONE JSON line
 // on stdout (report.h). Returns the process exit code: 0 when every stream opened,
 // nothing was lost and there were no errors; 1 otherwise; 2 for unusable options.
@@ -37,6 +49,9 @@ struct BenchOptions {
   size_t stream_window = 16 << 20;
   pid_t gateway_pid = 0;  // 0: not measured
   bool json_only = false;
+  int source_addresses = -1;  // -1: as many as the connections need (source_addresses.h)
+  uint64_t storm_events = 0;  // > 0: a reconnect storm with this many events missed
+  bool resume = false;        // storm: reconnect with the TLS session of the first connection
 };
 
 int RunBench(const BenchOptions& options);

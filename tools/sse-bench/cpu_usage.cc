@@ -46,4 +46,16 @@ std::optional<HostCpu> ReadHostCpu() {
   return cpu;
 }
 
+std::optional<uint64_t> ProcessRssKiB(pid_t pid) {
+  std::ifstream file("/proc/" + std::to_string(pid) + "/status");
+  std::string line;
+  while (std::getline(file, line)) {
+    if (!line.starts_with("VmRSS:")) continue;
+    std::istringstream fields(line.substr(6));
+    uint64_t kib = 0;
+    if (fields >> kib) return kib;
+  }
+  return std::nullopt;
+}
+
 }  // namespace ssebench

@@ -1,7 +1,9 @@
-// CPU time readings for the report: sse-bench's own (getrusage), another process's
-// (/proc/PID/stat, for --gateway-pid) and the whole machine's (/proc/stat).
+// Readings for the report: CPU time of sse-bench itself (getrusage), of another process
+// (/proc/PID/stat, for --gateway-pid) and of the whole machine (/proc/stat), and the
+// resident memory of another process (/proc/PID/status).
 //
-// Each function returns a cumulative reading; callers subtract two of them. Thread-safe.
+// The CPU functions return cumulative readings; callers subtract two of them.
+// Thread-safe.
 #pragma once
 
 #include <sys/types.h>
@@ -22,5 +24,8 @@ struct HostCpu {
   uint64_t total = 0;  // all jiffies, all CPUs
 };
 std::optional<HostCpu> ReadHostCpu();
+
+// Resident set size of process `pid` in KiB (VmRSS); nullopt if it cannot be read.
+std::optional<uint64_t> ProcessRssKiB(pid_t pid);
 
 }  // namespace ssebench

@@ -4,7 +4,9 @@
 // events at a steady rate through the gateway's publish socket, and reports deliveries
 // per second, publish→receive latency, whether anything was lost, and how much CPU it
 // spent itself per delivery (so a reader can tell that the bench was not the limit).
-// See bench_run.h for the phases and report.h for the JSON fields.
+// With --gateway-pid it also reports the gateway's memory per connection held; with
+// --storm it stages a reconnect storm. See bench_run.h for the phases and report.h for
+// the JSON fields.
 //
 // The server certificate is not verified: this is a tool for loopback and development
 // set-ups. Exit status: 0 clean run, 1 errors or lost events, 2 bad usage.
@@ -70,6 +72,17 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   app.add_option("--gateway-pid", options.gateway_pid,
                  "also report this process's CPU per delivery (read from /proc)");
+  app.add_option("--source-addresses", options.source_addresses,
+                 "spread connections over loopback source addresses 127.0.0.1..127.0.0.N "
+                 "(bind before connect); default: one per 20,000 connections to a 127.x "
+                 "server; 0: none")
+      ->check(CLI::NonNegativeNumber);
+  app.add_option("--storm", options.storm_events,
+                 "reconnect storm: after set-up every connection closes, this many events "
+                 "are published, and all reconnect at once with Last-Event-ID (one topic)")
+      ->capture_default_str();
+  app.add_flag("--resume", options.resume,
+               "storm: reconnect with the TLS session each connection got the first time");
   app.add_flag("--json-only", options.json_only, "no progress lines on stderr");
   if (auto code = ssegw::tools::ParseFlags(app, argc, argv)) return *code;
   return ssebench::RunBench(options);

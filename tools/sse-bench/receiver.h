@@ -3,13 +3,16 @@
 //
 // Start() spawns the thread, which opens its connections and runs until Stop(); then it
 // sends GOAWAY on every connection, releases them and exits. While it runs, other threads
-// may read counters() and histogram() (single-writer values, see counter.h). Once Join()
-// has returned, streams() and first_error() are stable and may be read by anyone.
+// may read counters() and histogram() (single-writer values, see counter.h), and ask for
+// a reconnect storm: Disconnect() closes every connection, Reconnect() opens them all
+// again at once with a Last-Event-ID (the thread acts within kCommandPollInterval). Once
+// Join() has returned, streams() and first_error() are stable and may be read by anyone.
 #pragma once
 
 #include <atomic>
 #include <functional>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <thread>
 #include <vector>
@@ -26,6 +29,8 @@ struct ReceiverConfig {
   socklen_t address_length = 0;
   int32_t stream_window = 16 << 20;
   int32_t connection_window = 1 << 30;
+  std::vector<sockaddr_in> sources;  // see ReceiveContext
+  bool resume_sessions = false;
   size_t read_buffer_bytes = 256 * 1024;
   const std::atomic<uint64_t>* record_from_ns = nullptr;
   size_t streams_per_connection = 1;
@@ -42,6 +47,10 @@ class Receiver {
   void Start();
   void Stop() { stop_.store(true, std::memory_order_relaxed); }
   void Join();
+  // Thread-safe; the receive thread carries them out in the order asked.
+  void Disconnect();
+  // `catch_up_events`: what each stream must then receive to count as caught up.
+  void Reconnect(std::string last_event_id, uint64_t catch_up_events);
 
   const ReceiverCounters& counters() const { return context_.counters; }
   const LatencyHistogram& histogram() const { return context_.histogram; }
@@ -52,11 +61,22 @@ class Receiver {
 
  private:
   void Run();
+  // On the receive thread: carries out the commands asked since the last call.
+  void RunCommands();
+
+  struct Command {
+    bool reconnect = false;  // false: disconnect
+    std::string last_event_id;
+    uint64_t catch_up_events = 0;
+  };
 
   ReceiverConfig config_;
   ReceiveContext context_;
   std::vector<std::unique_ptr<BenchConnection>> connections_;
   std::atomic<bool> stop_{false};
+  std::mutex commands_mutex_;
+  std::vector<Command> commands_;  // guarded by commands_mutex_
+  std::atomic<bool> has_commands_{false};
   std::thread thread_;
 };
 

@@ -115,6 +115,31 @@ std::string ToJsonLine(const RunResults& r) {
     o.Add("gateway_cpu_ns_per_published_event", *r.gateway_cpu_ns_per_published_event, 1);
   }
   if (r.host_cpu_busy) o.Add("host_cpu_busy", *r.host_cpu_busy, 3);
+  o.Add("source_addresses", r.source_addresses);
+  if (r.gateway_rss_kib_before && r.gateway_rss_kib_held) {
+    o.Add("gateway_rss_kib", JsonObject()
+                                 .Add("before", *r.gateway_rss_kib_before)
+                                 .Add("held", *r.gateway_rss_kib_held)
+                                 .Done());
+  }
+  if (r.gateway_rss_bytes_per_connection) {
+    o.Add("gateway_rss_bytes_per_connection", *r.gateway_rss_bytes_per_connection, 0);
+  }
+  if (r.gateway_cpu_share) o.Add("gateway_cpu_share", *r.gateway_cpu_share, 5);
+  if (r.storm) {
+    const StormResults& t = *r.storm;
+    o.Add("storm", JsonObject()
+                       .Add("events_behind", t.events_behind)
+                       .Add("resume", std::string(t.resume ? "true" : "false"))
+                       .Add("connections", t.connections)
+                       .Add("reconnect_s", t.reconnect_s, 3)
+                       .Add("handshakes_full", t.handshakes_full)
+                       .Add("handshakes_resumed", t.handshakes_resumed)
+                       .Add("handshakes_per_s", t.handshakes_per_s, 1)
+                       .Add("catch_up_s", t.catch_up_s, 3)
+                       .Add("streams_caught_up", t.streams_caught_up)
+                       .Done());
+  }
   return o.Done();
 }
 

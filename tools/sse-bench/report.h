@@ -21,6 +21,16 @@
 //   gateway_cpu_*      (window) the same for --gateway-pid, when given; with no
 //                      deliveries, gateway_cpu_ns_per_published_event instead
 //   host_cpu_busy      (window) share of all CPUs of the machine that was busy (0..1)
+//   source_addresses   loopback source addresses the connections were spread over
+//   gateway_rss_kib    --gateway-pid's VmRSS before any connection ("before") and at the
+//                      end of the window ("held"); gateway_rss_bytes_per_connection is
+//                      their difference over the connections open then
+//   gateway_cpu_share  (window) gateway CPU seconds per second: 0.01 is 1% of one core
+//   storm              (--storm) events_behind, resume, reconnect_s (storm start until
+//                      the last connection was back), handshakes_full / _resumed (of the
+//                      reconnects), handshakes_per_s (connections / reconnect_s),
+//                      catch_up_s (until the last stream had its events_behind),
+//                      streams_caught_up
 #pragma once
 
 #include <cstdint>
@@ -32,6 +42,18 @@ namespace ssebench {
 struct LatencySummary {
   uint64_t samples = 0;
   double p50_ms = 0, p90_ms = 0, p99_ms = 0, p999_ms = 0, max_ms = 0;
+};
+
+struct StormResults {
+  uint64_t events_behind = 0;
+  bool resume = false;
+  uint64_t connections = 0;
+  double reconnect_s = 0;
+  uint64_t handshakes_full = 0;
+  uint64_t handshakes_resumed = 0;
+  double handshakes_per_s = 0;
+  double catch_up_s = 0;
+  uint64_t streams_caught_up = 0;
 };
 
 struct RunResults {
@@ -77,6 +99,13 @@ struct RunResults {
   std::optional<double> gateway_cpu_ns_per_delivery;
   std::optional<double> gateway_cpu_ns_per_published_event;
   std::optional<double> host_cpu_busy;
+
+  uint64_t source_addresses = 0;
+  std::optional<uint64_t> gateway_rss_kib_before;
+  std::optional<uint64_t> gateway_rss_kib_held;
+  std::optional<double> gateway_rss_bytes_per_connection;
+  std::optional<double> gateway_cpu_share;
+  std::optional<StormResults> storm;
 };
 
 std::string ToJsonLine(const RunResults& r);

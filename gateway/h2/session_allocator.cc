@@ -1,0 +1,60 @@
+#include "h2/session_allocator.h"
+
+#include <cstdlib>
+#include <cstring>
+#include <memory>
+
+namespace ssegw::h2 {
+namespace {
+
+// One per thread that creates sessions, freed when the thread ends; by then its
+// sessions are gone (a worker frees its connections before its thread returns).
+void* ThreadFrameBuffer() {
+  thread_local const std::unique_ptr<unsigned char[]> buffer(
+      new unsigned char[SessionAllocator::kFrameBufferBytes]);
+  return buffer.get();
+}
+
+SessionAllocator& From(void* self) {
+  return *static_cast<SessionAllocator*>(self);
+}
+
+}  // namespace
+
+SessionAllocator::SessionAllocator()
+    : mem_{this, &SessionAllocator::Malloc, &SessionAllocator::Free, &SessionAllocator::Calloc,
+           &SessionAllocator::Realloc} {}
+
+void* SessionAllocator::Malloc(size_t size, void* self) {
+  SessionAllocator& allocator = From(self);
+  if (allocator.creating_ && allocator.shared_ == nullptr && size == kFrameBufferBytes) {
+    allocator.shared_ = ThreadFrameBuffer();
+    return allocator.shared_;
+  }
+  return std::malloc(size);
+}
+
+void SessionAllocator::Free(void* ptr, void* self) {
+  if (ptr != nullptr && ptr == From(self).shared_) return;  // the thread keeps it
+  std::free(ptr);
+}
+
+void* SessionAllocator::Calloc(size_t count, size_t size, void*) {
+  return std::calloc(count, size);
+}
+
+void* SessionAllocator::Realloc(void* ptr, size_t size, void* self) {
+  // nghttp2 allocates its buffers, the frame buffer included, with realloc(nullptr).
+  if (ptr == nullptr) return Malloc(size, self);
+  SessionAllocator& allocator = From(self);
+  if (ptr != allocator.shared_) return std::realloc(ptr, size);
+  // nghttp2 never resizes its frame buffer; should a release do so, the session gets a
+  // private copy and stops sharing.
+  void* copy = std::malloc(size);
+  if (copy == nullptr) return nullptr;
+  std::memcpy(copy, ptr, size < kFrameBufferBytes ? size : kFrameBufferBytes);
+  allocator.shared_ = nullptr;
+  return copy;
+}
+
+}  // namespace ssegw::h2
