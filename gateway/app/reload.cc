@@ -37,9 +37,11 @@ std::vector<std::string> SettingsNeedingRestart(const Config& a, const Config& b
 }
 
 std::optional<ReloadPlan> PrepareReload(const Config& running, const Config& fresh,
+                                        std::shared_ptr<net::TicketKeys> ticket_keys,
                                         std::string* error) {
   ReloadPlan plan;
-  std::unique_ptr<net::TlsContext> tls = net::TlsContext::Create(fresh.cert, fresh.key, error);
+  std::unique_ptr<net::TlsContext> tls =
+      net::TlsContext::Create(fresh.cert, fresh.key, error, std::move(ticket_keys));
   if (tls == nullptr) return std::nullopt;
   plan.tls = std::move(tls);
   plan.policy = BuildAccessPolicy(fresh, error);

@@ -28,8 +28,10 @@ struct ReloadPlan {
 };
 
 // nullopt with *error when the fresh configuration cannot be used (a bad certificate,
-// key or auth key).
+// key or auth key). The new TLS context keeps `ticket_keys`, the running ones, so
+// session tickets issued before the reload still resume after it.
 std::optional<ReloadPlan> PrepareReload(const Config& running, const Config& fresh,
+                                        std::shared_ptr<net::TicketKeys> ticket_keys,
                                         std::string* error);
 
 // The flags (without "--") whose value differs between `a` and `b` and that only a

@@ -99,9 +99,10 @@ uint32_t WorkerCount(uint32_t threads) {
 
 // Applies a SIGHUP: everything reloadable, or nothing.
 void Reload(const Config& fresh, Config* active,
-            const std::vector<std::unique_ptr<net::Worker>>& workers) {
+            const std::vector<std::unique_ptr<net::Worker>>& workers,
+            const std::shared_ptr<net::TicketKeys>& ticket_keys) {
   std::string error;
-  std::optional<ReloadPlan> plan = PrepareReload(*active, fresh, &error);
+  std::optional<ReloadPlan> plan = PrepareReload(*active, fresh, ticket_keys, &error);
   if (!plan) {
     LOG_ERROR("reload failed, keeping the running settings: %s", error.c_str());
     return;
@@ -137,7 +138,12 @@ int RunGateway(const Config& config, std::function<ParseResult()> reparse) {
   RaiseDescriptorLimit(config.max_connections);
   const uint32_t worker_count = WorkerCount(config.threads);
   std::string error;
-  std::shared_ptr<net::TlsContext> tls = net::TlsContext::Create(config.cert, config.key, &error);
+  // One key set for the process's life: tickets survive a certificate reload.
+  std::shared_ptr<net::TicketKeys> ticket_keys =
+      net::TicketKeys::Create(net::TicketKeys::kDefaultRotationMs, &error);
+  if (ticket_keys == nullptr) return StartupError(error);
+  std::shared_ptr<net::TlsContext> tls =
+      net::TlsContext::Create(config.cert, config.key, &error, ticket_keys);
   if (tls == nullptr) return StartupError(error);
   std::shared_ptr<const http::AccessPolicy> auth = BuildAccessPolicy(config, &error);
   if (auth == nullptr) return StartupError(error);
@@ -258,7 +264,7 @@ int RunGateway(const Config& config, std::function<ParseResult()> reparse) {
       while (!message.empty() && message.back() == '\n') message.pop_back();
       LOG_ERROR("reload failed, keeping the running settings: %s", message.c_str());
     } else {
-      Reload(*parsed.config, &active, workers);
+      Reload(*parsed.config, &active, workers, ticket_keys);
     }
     service_notify::Ready();
   });

@@ -6,10 +6,13 @@
 #include <netinet/in.h>
 #include <openssl/err.h>
 #include <openssl/ssl.h>
+#include <signal.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <chrono>
 #include <string>
+#include <thread>
 
 #include "e2e_support.h"
 
@@ -108,6 +111,26 @@ TEST_P(TlsResumptionTest, AnotherGatewayProcessMakesAFullHandshake) {
   const TlsResult again = HealthzOverTls(ctx_, gateway().port(), first.session);
   EXPECT_TRUE(again.served);
   EXPECT_FALSE(again.resumed);
+  if (again.session != nullptr) SSL_SESSION_free(again.session);
+  SSL_SESSION_free(first.session);
+}
+
+TEST_P(TlsResumptionTest, ATicketFromBeforeAReloadResumesAfterIt) {
+  ASSERT_NO_FATAL_FAILURE(StartGateway({"--threads", "2"}));
+  const TlsResult first = HealthzOverTls(ctx_, gateway().port(), nullptr);
+  ASSERT_NE(first.session, nullptr);
+  // A certificate reload builds a new TLS context; it keeps the process's ticket keys, or
+  // every browser would make a full handshake after each renewal.
+  ASSERT_EQ(kill(gateway().pid(), SIGHUP), 0);
+  bool reloaded = false;
+  for (int i = 0; i < 200 && !reloaded; ++i) {  // a give-up bound only
+    reloaded = gateway().Stderr().find("reloaded") != std::string::npos;
+    if (!reloaded) std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  ASSERT_TRUE(reloaded) << gateway().Stderr();
+  const TlsResult again = HealthzOverTls(ctx_, gateway().port(), first.session);
+  EXPECT_TRUE(again.served);
+  EXPECT_TRUE(again.resumed);
   if (again.session != nullptr) SSL_SESSION_free(again.session);
   SSL_SESSION_free(first.session);
 }
