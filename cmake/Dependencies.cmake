@@ -16,6 +16,8 @@ ssegw_require_pkg(NGHTTP2 libnghttp2 libnghttp2-dev)
 ssegw_require_pkg(LIBEVENT libevent libevent-dev)
 ssegw_require_pkg(LIBEVENT_PTHREADS libevent_pthreads libevent-dev)
 ssegw_require_pkg(NATS libnats libnats-dev)
+# sse-publish --url: POST /publish over HTTP/2 (or HTTP/1.1) with TLS.
+ssegw_require_pkg(LIBCURL libcurl libcurl4-openssl-dev)
 
 # http_parser ships no pkg-config file or CMake package: find the header and library.
 find_path(HTTP_PARSER_INCLUDE_DIR http_parser.h)

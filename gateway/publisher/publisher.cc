@@ -11,10 +11,10 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
-#include <random>
 #include <thread>
 #include <utility>
 
+#include "publisher/publish_request.h"
 #include "ssegw/v1/ssegw.pb.h"
 #include "wire/publish_codec.h"
 
@@ -23,15 +23,6 @@ namespace {
 
 // A reply holds one id per event; no sane request makes one larger than this.
 constexpr size_t kMaxReplyBytes = 64 * 1024 * 1024;
-
-std::string RandomIdPrefix() {
-  std::random_device device;
-  const uint64_t bits = (uint64_t{device()} << 32) | device();
-  static constexpr char kDigits[] = "0123456789abcdefghijklmnopqrstuvwxyz";
-  std::string prefix = "p";
-  for (uint64_t v = bits; v != 0; v /= 36) prefix += kDigits[v % 36];
-  return prefix + "-";
-}
 
 std::string OwnerAndMode(const struct stat& info) {
   const passwd* user = getpwuid(info.st_uid);
@@ -165,19 +156,8 @@ bool Publisher::Connect(std::string* error) {
 }
 
 std::string Publisher::Frame(uint64_t seq, std::vector<PublishEvent>& events) {
-  v1::PublishRequest request;
-  request.set_seq(seq);
-  for (PublishEvent& event : events) {
-    if (event.id.empty()) event.id = id_prefix_ + std::to_string(next_id_++);
-    v1::Event* out = request.add_events();
-    for (std::string& topic : event.topics) out->add_topics(std::move(topic));
-    out->set_id(std::move(event.id));
-    out->set_type(std::move(event.type));
-    out->set_data(std::move(event.data));
-    out->set_retry_ms(event.retry_ms);
-  }
   std::string frame;
-  AppendDelimited(request, &frame);
+  AppendDelimited(BuildPublishRequest(seq, events, id_prefix_, &next_id_), &frame);
   return frame;
 }
 

@@ -109,7 +109,7 @@ deb=$(find "$work/deb" -maxdepth 1 -name 'sse-gateway_*.deb' | head -1)
 [[ -n $deb ]] || fail "no .deb was made: $(cat "$work/cpack.txt")"
 info=$(dpkg-deb --info "$deb")
 depends=$(grep '^ Depends:' <<<"$info") || fail "the .deb declares no Depends"
-for lib in libssl3 libevent libnghttp2 libprotobuf libhttp-parser libsystemd0 libnats; do
+for lib in libssl3 libevent libnghttp2 libprotobuf libhttp-parser libsystemd0 libnats libcurl4; do
   grep -q "$lib" <<<"$depends" || fail "Depends lacks $lib: $depends"
 done
 grep -q 'conffiles' <<<"$info" || fail "the .deb has no conffiles"
