@@ -7,6 +7,7 @@
 
 #include "core/ingest.h"
 #include "core/request_target.h"
+#include "core/utf8.h"
 #include "http/access_policy.h"
 #include "http/routes.h"
 #include "ssegw/internal/ingest.pb.h"
@@ -139,8 +140,13 @@ PublishPlan PlanPublish(const RequestHead& request, Upload& upload, SessionEnvir
     v1::PublishRequest message;
     const auto status = google::protobuf::util::JsonStringToMessage(upload.body, &message);
     if (!status.ok()) {
+      // protobuf's message quotes the body, which may be anything: the answer carries one
+      // line of valid UTF-8 (the JSON reply's string must be, and so must a log line).
+      std::string why(status.message());
+      why = why.substr(0, why.find('\n'));
+      if (!IsValidUtf8(why)) why = "not valid JSON";
       plan.refusal = Rejected(400, upload.format, v1::STATUS_MALFORMED, 0,
-                              "body is not a PublishRequest in JSON: " + status.ToString());
+                              "body is not a PublishRequest in JSON: " + why);
       return plan;
     }
     plan.seq = message.seq();
