@@ -104,7 +104,7 @@ struct Outcome {
 // One POST /publish of `body` in `format`, cut after every `piece` bytes.
 Outcome Run(std::string_view body, BodyFormat format, bool declare_length, size_t piece) {
   http::testing::FakeEnvironment env;
-  env.policy.verifier = TheFixture().verifier;
+  env.access.verifier = TheFixture().verifier;
   env.unix_now = kNow;
   http::SessionOptions options;
   options.max_publish_bytes = kMaxBody;
