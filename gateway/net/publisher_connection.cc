@@ -40,6 +40,9 @@ PublisherConnection::PublisherConnection(EventLoop& loop, PublisherOwner& owner,
                               &PublisherConnection::OnReadEvent, this));
   write_event_.reset(event_new(loop_.base(), fd_.get(), EV_WRITE | EV_PERSIST,
                                &PublisherConnection::OnWriteEvent, this));
+  // Activated, not polled: runs in this loop iteration, after the callbacks already due,
+  // so every reply completed by one batch of log results goes out in one send.
+  flush_event_.reset(event_new(loop_.base(), -1, 0, &PublisherConnection::OnFlushEvent, this));
   // A timer, not event_active: a zero timeout fires in the next loop iteration, after
   // the turn-end work and a poll for socket readiness.
   resume_event_.reset(evtimer_new(loop_.base(), &PublisherConnection::OnResumeEvent, this));
@@ -63,6 +66,12 @@ void PublisherConnection::OnReadEvent(evutil_socket_t, short, void* self) {
 
 void PublisherConnection::OnWriteEvent(evutil_socket_t, short, void* self) {
   static_cast<PublisherConnection*>(self)->WriteReplies();
+}
+
+void PublisherConnection::OnFlushEvent(evutil_socket_t, short, void* self) {
+  auto* publisher = static_cast<PublisherConnection*>(self);
+  publisher->flush_scheduled_ = false;
+  publisher->WriteReplies();
 }
 
 void PublisherConnection::OnResumeEvent(evutil_socket_t, short, void* self) {
@@ -196,9 +205,12 @@ void PublisherConnection::Reply(const google::protobuf::MessageLite& reply) {
 void PublisherConnection::FillSlot(uint64_t slot, std::string bytes) {
   replies_->slots[static_cast<size_t>(slot - replies_->first)] = std::move(bytes);
   MoveReadyReplies();
-  // Completions that arrive after the read that caused them need their own write; those
-  // inside it are written once, when it ends.
-  if (!reading_ && !closed_ && unwritten() > 0 && !write_added_) WriteReplies();
+  // Completions inside a read are written once, when it ends; those that arrive later
+  // (the log answers asynchronously) once per loop iteration, not one send per reply.
+  if (!reading_ && !closed_ && unwritten() > 0 && !write_added_ && !flush_scheduled_) {
+    flush_scheduled_ = true;
+    event_active(flush_event_.get(), 0, 0);
+  }
 }
 
 void PublisherConnection::MoveReadyReplies() {

@@ -105,6 +105,7 @@ class PublisherConnection {
 
   static void OnReadEvent(evutil_socket_t, short, void* self);
   static void OnWriteEvent(evutil_socket_t, short, void* self);
+  static void OnFlushEvent(evutil_socket_t, short, void* self);
   static void OnResumeEvent(evutil_socket_t, short, void* self);
   static void OnStallTimer(evutil_socket_t, short, void* self);
   void ReadAll();
@@ -132,10 +133,12 @@ class PublisherConnection {
   std::string name_;
   EventPtr read_event_;
   EventPtr write_event_;
+  EventPtr flush_event_;   // replies completed outside a read: one send per iteration
   EventPtr resume_event_;  // zero-delay timer: the next turn's share of a backlog
   EventPtr stall_timer_;
   bool read_added_ = false;
   bool write_added_ = false;
+  bool flush_scheduled_ = false;  // flush_event_ is active
   bool resume_added_ = false;
   bool stall_armed_ = false;
 
