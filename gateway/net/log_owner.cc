@@ -1,6 +1,7 @@
 #include "net/log_owner.h"
 
 #include <algorithm>
+#include <iterator>
 #include <memory>
 #include <utility>
 
@@ -9,20 +10,42 @@ namespace ssegw::net {
 LogOwner::LogOwner(EventLoop& loop, const LogOwnerOptions& options)
     : loop_(loop), options_(options) {
   recheck_timer_.reset(evtimer_new(loop_.base(), &LogOwner::OnRecheck, this));
+  loop_.AddTurnEndHook(this);
+}
+
+LogOwner::~LogOwner() {
+  loop_.RemoveTurnEndHook(this);
 }
 
 void LogOwner::OnCommitted(std::vector<LogEventPtr> events, uint64_t oldest_retained_seq) {
+  // Held until the end of the turn: a publisher that pipelines one event per request
+  // would otherwise cost each worker a message, a wake-up and a reply round trip per
+  // event (measured: 5.5 us of CPU per event instead of 1.1 us).
+  for (const LogEventPtr& event : events) committed_bytes_ += event->message.size();
+  committed_events_ += events.size();
+  if (pending_.empty()) {
+    pending_ = std::move(events);
+  } else {
+    pending_.insert(pending_.end(), std::make_move_iterator(events.begin()),
+                    std::make_move_iterator(events.end()));
+  }
+  pending_oldest_retained_seq_ = oldest_retained_seq;
+  loop_.RequestTurnEnd();
+}
+
+void LogOwner::PostPending() {
+  if (pending_.empty()) return;
   auto batch = std::make_shared<CommittedBatch>();
-  for (const LogEventPtr& event : events) batch->bytes += event->message.size();
-  batch->events = std::move(events);
-  batch->oldest_retained_seq = oldest_retained_seq;
-  committed_events_ += batch->events.size();
-  committed_bytes_ += batch->bytes;
+  for (const LogEventPtr& event : pending_) batch->bytes += event->message.size();
+  batch->events = std::move(pending_);
+  pending_.clear();
+  batch->oldest_retained_seq = pending_oldest_retained_seq_;
   std::shared_ptr<const CommittedBatch> shared = std::move(batch);
   for (Worker* worker : workers_) worker->PostCommitted(shared);
 }
 
 void LogOwner::OnGap(uint64_t position) {
+  PostPending();  // a gap is seen after the events committed before it
   auto batch = std::make_shared<CommittedBatch>();
   batch->gap_at = position;
   std::shared_ptr<const CommittedBatch> shared = std::move(batch);
@@ -31,18 +54,22 @@ void LogOwner::OnGap(uint64_t position) {
 
 void LogOwner::PostLocate(Worker& worker, uint64_t request, std::string id) {
   loop_.Post([this, &worker, request, id = std::move(id)] {
-    // Answered behind every batch already posted to this worker (the log commits on
-    // this thread and posts before answering), so the seq is in its tail or evicted.
-    log_->Locate(
-        id, [&worker, request](std::optional<uint64_t> seq) { worker.PostLocated(request, seq); });
+    // Answered behind every batch committed so far (posted first: the log commits on
+    // this thread), so the seq is in the worker's tail or evicted.
+    log_->Locate(id, [this, &worker, request](std::optional<uint64_t> seq) {
+      PostPending();
+      worker.PostLocated(request, seq);
+    });
   });
 }
 
 void LogOwner::PostReadAfter(Worker& worker, uint64_t request, uint64_t seq) {
   loop_.Post([this, &worker, request, seq] {
     // Like Locate: the answer follows the batches holding what it returns.
-    log_->ReadAfter(
-        seq, [&worker, request](LogRead read) { worker.PostRead(request, std::move(read)); });
+    log_->ReadAfter(seq, [this, &worker, request](LogRead read) {
+      PostPending();
+      worker.PostRead(request, std::move(read));
+    });
   });
 }
 

@@ -39,9 +39,13 @@ struct LogOwnerOptions {
   uint64_t max_lag_bytes = 64 * 1024 * 1024;
 };
 
-class LogOwner final : public CommitSink, public LogDirectory, public PublishGate {
+class LogOwner final : public CommitSink,
+                       public LogDirectory,
+                       public PublishGate,
+                       private EventLoop::TurnEndHook {
  public:
   LogOwner(EventLoop& loop, const LogOwnerOptions& options);
+  ~LogOwner();
   LogOwner(const LogOwner&) = delete;
   LogOwner& operator=(const LogOwner&) = delete;
 
@@ -65,6 +69,10 @@ class LogOwner final : public CommitSink, public LogDirectory, public PublishGat
 
  private:
   static void OnRecheck(evutil_socket_t, short, void* self);
+  // Posts what was committed since the last post to every worker as one batch: one
+  // message per worker per loop turn, however many requests the turn appended.
+  void OnTurnEnd() override { PostPending(); }
+  void PostPending();
   uint64_t DeliveredEverywhere() const;
   // Runs the waiters whose events every worker has fanned out.
   void RunDelivered();
@@ -76,6 +84,8 @@ class LogOwner final : public CommitSink, public LogDirectory, public PublishGat
   std::function<void()> on_open_;
   EventPtr recheck_timer_;
   bool recheck_armed_ = false;
+  std::vector<LogEventPtr> pending_;  // committed, not yet posted to the workers
+  uint64_t pending_oldest_retained_seq_ = 0;
   uint64_t committed_events_ = 0;
   uint64_t committed_bytes_ = 0;
   // Replies waiting for delivery, by the committed-event count they wait for (in order).
