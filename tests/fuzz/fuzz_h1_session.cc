@@ -17,7 +17,7 @@
 
 #include "core/counters.h"
 #include "h1/session.h"
-#include "testutil/local_centre.h"
+#include "http/fake_environment.h"
 
 namespace {
 
@@ -25,46 +25,18 @@ void Check(bool condition) {
   if (!condition) std::abort();
 }
 
-class Environment final : public ssegw::http::SessionEnvironment {
- public:
-  Environment() : centre_(ssegw::MemoryLogOptions{64, 1 << 20}) {}
-  ssegw::Fanout& fanout() override { return centre_.fanout(); }
-  ssegw::GatewayCounters& counters() override { return centre_.counters(); }
-  std::string RenderMetrics() override { return "ssegw_streams 0\n"; }
-  std::string_view DemoPage() override { return "<!doctype html>\n"; }
-  const ssegw::http::AccessPolicy& policy() override { return policy_; }
-  int64_t UnixNow() override { return 1'700'000'000; }
-  bool Ready() override { return true; }
-  uint64_t NowUs() override { return 0; }
-  void OnRequestFinished(const ssegw::http::AccessRecord&) override {}
-  // As in the gateway, the log answers later, never inside the call.
-  void Publish(std::vector<ssegw::EventDraft> batch,
-               std::function<void(ssegw::PublishResult)> done) override {
-    appends_.emplace_back(std::move(batch), std::move(done));
-  }
-  void RunAppends() {
-    auto appends = std::move(appends_);
-    appends_.clear();
-    for (auto& [batch, done] : appends) centre_.log().Append(std::move(batch), std::move(done));
-  }
-  ssegw::testing::LocalCentre& centre() { return centre_; }
-
- private:
-  ssegw::testing::LocalCentre centre_;
-  ssegw::http::AccessPolicy policy_{.allowed_origins = {"*"}};
-  std::vector<std::pair<std::vector<ssegw::EventDraft>, std::function<void(ssegw::PublishResult)>>>
-      appends_;
-};
-
 class Listener final : public ssegw::http::OutputListener {
  public:
   void OnOutputPending() override {}
 };
 
-void Publish(ssegw::testing::LocalCentre& centre, uint64_t n) {
-  (void)centre.Publish({n % 2 == 0 ? "x" : "y"}, "event\n" + std::to_string(n),
-                       "e" + std::to_string(n));
-  centre.Settle();
+// Publishes event n on x or y and lets the centre deliver it; appends the session asked
+// for are answered first, later than the call, as the gateway's log does.
+void Publish(ssegw::http::testing::FakeEnvironment& env, uint64_t n) {
+  env.Settle();
+  (void)env.Publish({n % 2 == 0 ? "x" : "y"}, "event\n" + std::to_string(n),
+                    "e" + std::to_string(n));
+  env.Settle();
 }
 
 }  // namespace
@@ -73,7 +45,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (size == 0) return 0;
   const size_t piece = 1 + data[0] % 64;
   const std::span<const uint8_t> input(data + 1, size - 1);
-  Environment env;
+  ssegw::http::testing::FakeEnvironment env(ssegw::MemoryLogOptions{64, 1 << 20});
+  env.access.allowed_origins = {"*"};
   Listener listener;
   ssegw::http::SessionOptions options;
   options.stream_buffer_bytes = 1024;
@@ -103,8 +76,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
         first_output = false;
       }
       if (!ok || session.Finished()) break;
-      env.RunAppends();
-      Publish(env.centre(), step);
+      Publish(env, step);
       now += 700;
       if (!session.OnTimer(now)) break;
     }

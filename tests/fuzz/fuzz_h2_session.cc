@@ -17,7 +17,7 @@
 
 #include "core/counters.h"
 #include "h2/server_session.h"
-#include "testutil/local_centre.h"
+#include "http/fake_environment.h"
 
 namespace {
 
@@ -28,37 +28,6 @@ using ssegw::http::SessionOptions;
 void Check(bool condition) {
   if (!condition) std::abort();
 }
-
-class Environment final : public ssegw::http::SessionEnvironment {
- public:
-  Environment() : centre_(ssegw::MemoryLogOptions{100, 1 << 20}) {}
-  ssegw::Fanout& fanout() override { return centre_.fanout(); }
-  ssegw::GatewayCounters& counters() override { return centre_.counters(); }
-  std::string RenderMetrics() override { return "ssegw_streams 0\n"; }
-  std::string_view DemoPage() override { return "<!doctype html>\n"; }
-  const ssegw::http::AccessPolicy& policy() override { return policy_; }
-  int64_t UnixNow() override { return 1'700'000'000; }
-  bool Ready() override { return true; }
-  uint64_t NowUs() override { return 0; }
-  void OnRequestFinished(const ssegw::http::AccessRecord&) override {}
-  // As in the gateway, the log answers later, never inside the call.
-  void Publish(std::vector<ssegw::EventDraft> batch,
-               std::function<void(ssegw::PublishResult)> done) override {
-    appends_.emplace_back(std::move(batch), std::move(done));
-  }
-  void RunAppends() {
-    auto appends = std::move(appends_);
-    appends_.clear();
-    for (auto& [batch, done] : appends) centre_.log().Append(std::move(batch), std::move(done));
-  }
-  ssegw::testing::LocalCentre& centre() { return centre_; }
-
- private:
-  ssegw::testing::LocalCentre centre_;
-  ssegw::http::AccessPolicy policy_{.allowed_origins = {"*"}};
-  std::vector<std::pair<std::vector<ssegw::EventDraft>, std::function<void(ssegw::PublishResult)>>>
-      appends_;
-};
 
 class Listener final : public ssegw::http::OutputListener {
  public:
@@ -73,13 +42,18 @@ std::span<const uint8_t> Bytes(std::string_view s) {
   return {reinterpret_cast<const uint8_t*>(s.data()), s.size()};
 }
 
-void Publish(ssegw::testing::LocalCentre& centre, uint64_t n) {
-  (void)centre.Publish({"x"}, "event " + std::to_string(n));
-  centre.Settle();
+// Publishes event n on x or y and lets the centre deliver it; appends the session asked
+// for are answered first, later than the call, as the gateway's log does.
+void Publish(ssegw::http::testing::FakeEnvironment& env, uint64_t n) {
+  env.Settle();
+  (void)env.Publish({n % 2 == 0 ? "x" : "y"}, "event\n" + std::to_string(n),
+                    "e" + std::to_string(n));
+  env.Settle();
 }
 
 void Run(std::span<const uint8_t> input, bool with_prefix) {
-  Environment env;
+  ssegw::http::testing::FakeEnvironment env(ssegw::MemoryLogOptions{64, 1 << 20});
+  env.access.allowed_origins = {"*"};
   Listener listener;
   SessionOptions options;
   options.max_concurrent_streams = 16;
@@ -102,8 +76,7 @@ void Run(std::span<const uint8_t> input, bool with_prefix) {
       out.clear();
       (void)session.ProduceOutput(&out, 4096);
       if (!ok) break;
-      env.RunAppends();
-      Publish(env.centre(), step);
+      Publish(env, step);
       now += 700;
       (void)session.OnTimer(now);
     }

@@ -17,6 +17,7 @@ namespace ssegw::http::testing {
 
 class FakeEnvironment final : public SessionEnvironment {
  public:
+  explicit FakeEnvironment(const MemoryLogOptions& log = {}) : centre_(log) {}
   Fanout& fanout() override { return centre_.fanout(); }
   GatewayCounters& counters() override { return centre_.counters(); }
   std::string RenderMetrics() override;
