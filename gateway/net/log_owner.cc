@@ -36,7 +36,8 @@ void LogOwner::OnCommitted(std::vector<LogEventPtr> events, uint64_t oldest_reta
 void LogOwner::PostPending() {
   if (pending_.empty()) return;
   auto batch = std::make_shared<CommittedBatch>();
-  for (const LogEventPtr& event : pending_) batch->bytes += event->message.size();
+  batch->bytes = committed_bytes_ - posted_bytes_;  // counted once, in OnCommitted
+  posted_bytes_ = committed_bytes_;
   batch->events = std::move(pending_);
   pending_.clear();
   batch->oldest_retained_seq = pending_oldest_retained_seq_;

@@ -88,6 +88,7 @@ class LogOwner final : public CommitSink,
   uint64_t pending_oldest_retained_seq_ = 0;
   uint64_t committed_events_ = 0;
   uint64_t committed_bytes_ = 0;
+  uint64_t posted_bytes_ = 0;  // committed_bytes_ when pending_ was last posted
   // Replies waiting for delivery, by the committed-event count they wait for (in order).
   std::deque<std::pair<uint64_t, std::function<void()>>> waiters_;
   std::atomic<bool> waiting_{false};  // read by the workers
