@@ -79,6 +79,8 @@ class Session final : public http::HttpSession, public http::StreamOwner {
   bool Receive(std::span<const uint8_t> bytes) override;
   bool ProduceOutput(std::string* out, size_t max_bytes) override;
   bool OnTimer(uint64_t now_ms) override;
+  uint64_t NextDeadlineMs() const override;
+  void AdvanceClock(uint64_t now_ms) override { now_ms_ = std::max(now_ms_, now_ms); }
   void Shutdown() override;
   bool Finished() const override {
     return close_after_ && pending_.empty() && stream_ == nullptr && !publishing_;
@@ -91,6 +93,7 @@ class Session final : public http::HttpSession, public http::StreamOwner {
   GatewayCounters& counters() override { return env_.counters(); }
   Fanout& fanout() override { return env_.fanout(); }
   uint64_t now_ms() const override { return now_ms_; }
+  void WakeBy(uint64_t at_ms) override { owner_.WakeBy(at_ms); }
   http::SessionEnvironment& environment() override { return env_; }
   std::string_view protocol() const override { return request_.http10 ? "http/1.0" : "http/1.1"; }
   void OnSlowConsumer(http::Stream&) override;
@@ -136,6 +139,8 @@ class Session final : public http::HttpSession, public http::StreamOwner {
   // Parses and answers at most one request. false: nothing more can be done now.
   bool ParseOne();
   void Respond();
+  // Idleness is measured from now; asks for the timer that ends it.
+  void BecomeIdle();
   void RespondToRequestWithBody();
   // POST /publish: refuse it now, or read its body (Content-Length only) and append it.
   void StartUpload();
@@ -232,7 +237,26 @@ Session::~Session() {
 
 void Session::Start(uint64_t now_ms) {
   now_ms_ = now_ms;
-  idle_since_ms_ = now_ms;
+  BecomeIdle();
+}
+
+void Session::BecomeIdle() {
+  idle_since_ms_ = now_ms_;
+  if (limits_.idle_timeout_ms != 0) owner_.WakeBy(idle_since_ms_ + limits_.idle_timeout_ms);
+}
+
+uint64_t Session::NextDeadlineMs() const {
+  if (slow_consumer_) {
+    return slow_since_ms_ ? *slow_since_ms_ + options_.slow_consumer_grace_ms : now_ms_;
+  }
+  uint64_t next = 0;
+  if (stream_) next = stream_->NextDeadlineMs(options_.keepalive_ms, 0);
+  const bool idle = stream_ == nullptr && pending_.empty() && !close_after_;
+  if (idle && limits_.idle_timeout_ms != 0) {
+    const uint64_t idle_at = idle_since_ms_ + limits_.idle_timeout_ms;
+    next = next == 0 ? idle_at : std::min(next, idle_at);
+  }
+  return next;
 }
 
 bool Session::Receive(std::span<const uint8_t> bytes) {
@@ -413,7 +437,7 @@ int Session::OnMessageComplete() {
 }
 
 void Session::Respond() {
-  idle_since_ms_ = now_ms_;
+  BecomeIdle();
   const Request& r = request_;
   // CONNECT (and an accepted Upgrade would) turn the rest of the connection into
   // something else; we answer and close instead.
@@ -559,7 +583,7 @@ void Session::FinishStream() {
   stream_->Close();
   if (!stream_keep_alive_ || shutting_down_) close_after_ = true;
   closed_.push_back(std::move(stream_));
-  idle_since_ms_ = now_ms_;
+  BecomeIdle();
 }
 
 void Session::OnSlowConsumer(http::Stream&) {
@@ -567,6 +591,7 @@ void Session::OnSlowConsumer(http::Stream&) {
   // last chunk, so the grace lasts until the connection's output has drained, not only
   // until the stream has handed over its queue.
   slow_consumer_ = true;
+  owner_.WakeBy(now_ms_);  // the timer stamps the grace's start
 }
 
 void Session::OnOutputDrained() {
@@ -581,8 +606,8 @@ void Session::OnOutputDrained() {
 bool Session::OnTimer(uint64_t now_ms) {
   now_ms_ = std::max(now_ms_, now_ms);
   if (slow_consumer_) {
-    // Stamped at a tick rather than when the rule acted, because the session's clock
-    // only moves at ticks: the grace is then never cut short by up to a tick.
+    // Stamped by the timer rather than when the rule acted, inside a delivery, where the
+    // session's clock may be behind: the grace is then never cut short.
     if (!slow_since_ms_) slow_since_ms_ = now_ms_;
     if (now_ms_ - *slow_since_ms_ >= options_.slow_consumer_grace_ms) {
       // HTTP/1.1 cannot end one response early without ending the connection.

@@ -89,6 +89,8 @@ class ServerSession final : public HttpSession, public StreamOwner {
   bool Receive(std::span<const uint8_t> bytes) override;
   bool ProduceOutput(std::string* out, size_t max_bytes) override;
   bool OnTimer(uint64_t now_ms) override;
+  uint64_t NextDeadlineMs() const override;
+  void AdvanceClock(uint64_t now_ms) override { now_ms_ = std::max(now_ms_, now_ms); }
   void Shutdown() override;
   bool Finished() const override {
     return nghttp2_session_want_read(session_) == 0 && nghttp2_session_want_write(session_) == 0;
@@ -101,10 +103,11 @@ class ServerSession final : public HttpSession, public StreamOwner {
   GatewayCounters& counters() override { return env_.counters(); }
   Fanout& fanout() override { return env_.fanout(); }
   uint64_t now_ms() const override { return now_ms_; }
+  void WakeBy(uint64_t at_ms) override { owner_.WakeBy(at_ms); }
   SessionEnvironment& environment() override { return env_; }
   std::string_view protocol() const override { return protocol_; }
-  // The grace is checked stream by stream at each tick (OnTimer).
-  void OnSlowConsumer(Stream&) override {}
+  // The grace is checked stream by stream by the timer (OnTimer), which stamps its start.
+  void OnSlowConsumer(Stream&) override { owner_.WakeBy(now_ms_); }
 
   // nghttp2 callbacks, reached through the trampolines below.
   int OnBeginHeaders(const nghttp2_frame& frame);
@@ -418,6 +421,16 @@ bool ServerSession::OnTimer(uint64_t now_ms) {
   }
   closed_.clear();
   return alive && error_ == 0;
+}
+
+uint64_t ServerSession::NextDeadlineMs() const {
+  uint64_t next = options_.keepalive_ms != 0 ? last_ping_ms_ + options_.keepalive_ms : 0;
+  for (const auto& [id, stream] : streams_) {
+    const uint64_t at =
+        stream->NextDeadlineMs(options_.keepalive_ms, options_.slow_consumer_grace_ms);
+    if (at != 0 && (next == 0 || at < next)) next = at;
+  }
+  return next;
 }
 
 void ServerSession::ResetSlowStream(Stream& stream) {

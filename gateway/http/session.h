@@ -8,8 +8,9 @@
 //
 // The contract is bytes in, bytes out, time passed in: Receive() takes what the peer
 // sent; ProduceOutput() appends what to send, once per loop turn after the session said
-// OnOutputPending(); OnTimer() does keep-alive and liveness work; Shutdown() ends every
-// stream cleanly; Finished() says the connection may close. No sockets, no clocks.
+// OnOutputPending(); OnTimer() does keep-alive and liveness work when NextDeadlineMs()
+// (or a WakeBy()) says; Shutdown() ends every stream cleanly; Finished() says the
+// connection may close. No sockets, no clocks: AdvanceClock() passes time in.
 // Single-threaded: a session lives on its connection's event loop.
 #pragma once
 
@@ -79,6 +80,9 @@ class OutputListener {
   // The session has new frames to send; called from inside session callbacks or fanout
   // deliveries, so the owner should only mark itself dirty and flush later in the turn.
   virtual void OnOutputPending() = 0;
+  // The session has time-driven work at `at_ms` that may come before NextDeadlineMs() said
+  // last: OnTimer is wanted then (or at once if it has passed).
+  virtual void WakeBy(uint64_t at_ms) = 0;
 
  protected:
   ~OutputListener() = default;
@@ -97,6 +101,13 @@ class HttpSession {
   virtual bool ProduceOutput(std::string* out, size_t max_bytes) = 0;
   // Time-driven work. false: the peer is gone or idle too long; close now.
   virtual bool OnTimer(uint64_t now_ms) = 0;
+  // When OnTimer has work next, from what the session holds now; 0: none. Deadlines only
+  // move later as traffic flows, so a timer armed for this may fire early and find
+  // nothing due; ones that come earlier are announced with OutputListener::WakeBy.
+  virtual uint64_t NextDeadlineMs() const = 0;
+  // The time now, before Receive or ProduceOutput: what the session stamps (streams' last
+  // output, token lifetimes, idleness) is measured from it. Never moves back.
+  virtual void AdvanceClock(uint64_t now_ms) = 0;
   // Graceful shutdown: no new requests, every SSE stream ended after what it holds.
   virtual void Shutdown() = 0;
   // Nothing more to read or write: the connection can close once its output is written.

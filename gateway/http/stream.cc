@@ -20,13 +20,15 @@ void Stream::SetFixedBody(std::string_view body) {
 void Stream::BeginEventStream(const SessionOptions& options, uint64_t lifetime_ms) {
   event_stream_ = true;
   const uint64_t now = owner_.now_ms();
-  last_queued_ms_ = now;
+  last_sent_ms_ = now;
   end_at_ms_ = StreamEndOfLife(now, options.max_stream_age_ms, static_cast<uint64_t>(id_));
   if (lifetime_ms != 0) {
     const uint64_t token_end = now + lifetime_ms;
     end_at_ms_ = end_at_ms_ == 0 ? token_end : std::min(end_at_ms_, token_end);
   }
   ++owner_.counters().streams;
+  const uint64_t next = NextDeadlineMs(options.keepalive_ms, options.slow_consumer_grace_ms);
+  if (next != 0) owner_.WakeBy(next);
 }
 
 void Stream::StartEvents(const Subscription& subscription, const SessionOptions& options,
@@ -65,7 +67,6 @@ void Stream::Enqueue(SharedBytes bytes) {
     End();
     return;
   }
-  last_queued_ms_ = owner_.now_ms();
   owner_.OnStreamData(*this);
 }
 
@@ -82,7 +83,6 @@ bool Stream::Offer(const SharedBytes& message) {
   }
   ++owner_.counters().events_delivered_total;
   ++events_sent_;
-  last_queued_ms_ = owner_.now_ms();
   owner_.OnStreamData(*this);
   return true;
 }
@@ -104,7 +104,6 @@ void Stream::Deliver(const SharedBytes& message) {
   }
   ++owner_.counters().events_delivered_total;
   ++events_sent_;
-  last_queued_ms_ = owner_.now_ms();
   owner_.OnStreamData(*this);
 }
 
@@ -120,9 +119,23 @@ void Stream::OnTimer(uint64_t now_ms, uint64_t keepalive_ms, const SharedBytes& 
     End();
     return;
   }
-  if (keepalive_ms != 0 && queue_.empty() && now_ms - last_queued_ms_ >= keepalive_ms) {
+  if (keepalive_ms != 0 && queue_.empty() && now_ms - last_sent_ms_ >= keepalive_ms) {
     Enqueue(keepalive);
   }
+}
+
+uint64_t Stream::NextDeadlineMs(uint64_t keepalive_ms, uint64_t grace_ms) const {
+  if (slow_ && !abandoned_) {
+    // Not stamped yet: the next timer stamps it (see OverstaysSlowConsumerGrace).
+    return slow_since_ms_ ? *slow_since_ms_ + grace_ms : owner_.now_ms();
+  }
+  if (!event_stream_ || ending_) return 0;
+  uint64_t next = end_at_ms_;
+  if (keepalive_ms != 0) {
+    const uint64_t keepalive_at = last_sent_ms_ + keepalive_ms;
+    next = next == 0 ? keepalive_at : std::min(next, keepalive_at);
+  }
+  return next;
 }
 
 void Stream::TripSlowConsumer() {
@@ -136,8 +149,9 @@ void Stream::TripSlowConsumer() {
 
 bool Stream::OverstaysSlowConsumerGrace(uint64_t now_ms, uint64_t grace_ms) {
   if (!slow_ || abandoned_) return false;
-  // Stamped at a tick rather than when the rule acted, because the session's clock only
-  // moves at ticks: the grace is then never cut short by up to a tick.
+  // Stamped by a timer rather than when the rule acted, because the rule acts inside
+  // deliveries, where the session's clock may be behind: the grace is then never cut
+  // short.
   if (!slow_since_ms_) slow_since_ms_ = now_ms;
   return now_ms - *slow_since_ms_ >= grace_ms;
 }
@@ -173,6 +187,7 @@ BodySource::Chunk Stream::NextChunk(size_t max_length) {
 
 void Stream::WritePayload(size_t length, std::string* out) {
   bytes_sent_ += length;
+  last_sent_ms_ = owner_.now_ms();
   queue_.Drain(length, [out](std::string_view piece) { out->append(piece); });
 }
 

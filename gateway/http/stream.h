@@ -50,8 +50,11 @@ class StreamOwner {
   virtual void OnStreamData(Stream& stream) = 0;
   virtual GatewayCounters& counters() = 0;
   virtual Fanout& fanout() = 0;
-  // The session's current time (the latest Start/OnTimer value).
+  // The session's current time (the latest Start/AdvanceClock/OnTimer value).
   virtual uint64_t now_ms() const = 0;
+  // The stream has a deadline at `at_ms` (token expiry, age limit, keep-alive, grace)
+  // that the session's timer may not know of yet.
+  virtual void WakeBy(uint64_t at_ms) = 0;
   // The environment (real time and the access log); "h2", "h2c", "http/1.1" or
   // "http/1.0" for the access log.
   virtual SessionEnvironment& environment() = 0;
@@ -109,11 +112,13 @@ class Stream final : public Subscriber, public BodySource {
   bool ending() const { return ending_; }
 
   // Keep-alive and age limit for an event stream; `keepalive` is queued when the stream
-  // has had nothing queued for `keepalive_ms` (0: off).
+  // has sent nothing for `keepalive_ms` (0: off) and has nothing queued.
   void OnTimer(uint64_t now_ms, uint64_t keepalive_ms, const SharedBytes& keepalive);
+  // When OnTimer or OverstaysSlowConsumerGrace has work next; 0: none.
+  uint64_t NextDeadlineMs(uint64_t keepalive_ms, uint64_t grace_ms) const;
 
-  // Called on every timer tick: true once the slow-consumer rule ended this stream at
-  // least `grace_ms` ago (counted from the first tick after it acted) and the stream is
+  // Called by the session's timer: true once the slow-consumer rule ended this stream at
+  // least `grace_ms` ago (counted from the first timer after it acted) and the stream is
   // still here, i.e. its client has not taken what was queued. The owner then resets the
   // stream (or closes the connection) and calls Abandon().
   bool OverstaysSlowConsumerGrace(uint64_t now_ms, uint64_t grace_ms);
@@ -148,10 +153,12 @@ class Stream final : public Subscriber, public BodySource {
   bool ending_ = false;
   bool refused_offer_ = false;  // replay waits for the queue to drain (Fanout::Resume)
   bool deferred_ = false;       // NextChunk returned kDeferred and nobody has resumed it since
-  uint64_t last_queued_ms_ = 0;
+  // Stamped when bytes are written rather than queued: the session's clock is fresh
+  // then, and a keep-alive is due when the peer has seen nothing for a while.
+  uint64_t last_sent_ms_ = 0;
   uint64_t end_at_ms_ = 0;
   bool slow_ = false;                      // ended by the slow-consumer rule
-  std::optional<uint64_t> slow_since_ms_;  // the first tick after that
+  std::optional<uint64_t> slow_since_ms_;  // the first timer after that
   bool abandoned_ = false;
 };
 

@@ -17,6 +17,9 @@
 // While the unwritten output is above a high watermark the connection stops reading, so
 // a peer that sends but does not read cannot make the gateway buffer without bound.
 //
+// Time: one TimerWheel timer per connection (the owner's wheel), armed for the earliest
+// of its deadlines and the session's; nothing visits a connection between them.
+//
 // Lifetime: owned by a ConnectionOwner (GatewayServer). A connection never deletes
 // itself: Close() stops all I/O and tells the owner, which frees it at the end of the
 // turn, outside every callback of this connection and its session. Single-threaded.
@@ -30,6 +33,7 @@
 #include "h2/server_session.h"
 #include "http/session.h"
 #include "net/event_loop.h"
+#include "net/timer_wheel.h"
 #include "net/transport.h"
 
 namespace ssegw::net {
@@ -46,6 +50,8 @@ class ConnectionOwner {
   // `connection`'s transport handshake is over: finished, or the connection closed
   // before it was. Called once per connection, before OnClosed.
   virtual void OnHandshakeOver(Connection* connection) = 0;
+  // The wheel that keeps every connection's deadlines (handshake, drain, the session's).
+  virtual TimerWheel& timers() = 0;
 
  protected:
   ~ConnectionOwner() = default;
@@ -60,7 +66,7 @@ struct ConnectionOptions {
   uint64_t drain_timeout_ms = 5 * 1000;       // closing with output the peer won't read
 };
 
-class Connection final : public http::OutputListener {
+class Connection final : public http::OutputListener, private TimerWheel::Timer {
  public:
   Connection(EventLoop& loop, ConnectionOwner& owner, http::SessionEnvironment& env,
              const ConnectionOptions& options, std::unique_ptr<Transport> transport,
@@ -73,9 +79,6 @@ class Connection final : public http::OutputListener {
   void Start();
   // Writes pending output; called by the owner once per turn after MarkDirty.
   void Flush();
-  // The 1-second tick: handshake (and protocol detection) and drain deadlines, session
-  // keep-alive and liveness.
-  void OnTick(uint64_t now_ms);
   // Graceful shutdown: GOAWAY, SSE streams ended after what they hold; the connection
   // closes once that is written (or after the drain timeout).
   void Shutdown();
@@ -85,10 +88,15 @@ class Connection final : public http::OutputListener {
 
   // http::OutputListener: marks the connection dirty with its owner (once per flush).
   void OnOutputPending() override;
+  void WakeBy(uint64_t at_ms) override;
 
  private:
   enum class State { kHandshaking, kOpen, kClosed };
 
+  // The connection's one timer: handshake (and protocol detection) and drain deadlines,
+  // the session's keep-alive and liveness, giving back the output buffer; then armed for
+  // whichever comes next. An idle connection is visited once per keep-alive period.
+  void OnTimerExpired(uint64_t now_ms) override;
   static void OnReadEvent(evutil_socket_t, short, void* self);
   static void OnWriteEvent(evutil_socket_t, short, void* self);
 
@@ -137,7 +145,7 @@ class Connection final : public http::OutputListener {
 
   std::string out_;  // out_[out_offset_, size()) is produced but not yet written
   size_t out_offset_ = 0;
-  bool wrote_since_tick_ = false;  // out_'s capacity is released at a tick without writes
+  uint64_t last_write_ms_ = 0;  // out_'s capacity is released once writes stop for a while
 
   uint64_t started_ms_ = 0;
   bool session_failed_ = false;     // ProduceOutput failed: write what is left, then close

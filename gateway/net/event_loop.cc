@@ -110,6 +110,12 @@ uint64_t EventLoop::NowMs() {
   return static_cast<uint64_t>(now.tv_sec) * 1000 + static_cast<uint64_t>(now.tv_nsec) / 1000000;
 }
 
+uint64_t EventLoop::CoarseNowMs() {
+  timespec now{};
+  clock_gettime(CLOCK_MONOTONIC_COARSE, &now);
+  return static_cast<uint64_t>(now.tv_sec) * 1000 + static_cast<uint64_t>(now.tv_nsec) / 1000000;
+}
+
 void EventLoop::OnTurnEndEvent(evutil_socket_t, short, void* self) {
   auto* loop = static_cast<EventLoop*>(self);
   loop->turn_end_requested_ = false;

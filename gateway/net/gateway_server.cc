@@ -8,15 +8,29 @@
 #include "net/tls_transport.h"
 
 namespace ssegw::net {
+namespace {
+
+// Connections' deadlines are checked once a second, as they always were: keep-alives,
+// graces and timeouts are whole seconds. 64 slots hold every default deadline within one
+// turn of the wheel (keep-alive 15 s, handshake and grace 10 s).
+constexpr uint64_t kTickMs = 1000;
+constexpr size_t kWheelSlots = 64;
+
+}  // namespace
 
 GatewayServer::GatewayServer(EventLoop& loop, http::SessionEnvironment& env,
                              std::shared_ptr<TlsContext> tls, ConnectionQuota& quota,
                              const GatewayServerOptions& options)
-    : loop_(loop), env_(env), tls_(std::move(tls)), quota_(quota), options_(options) {
+    : loop_(loop),
+      env_(env),
+      tls_(std::move(tls)),
+      quota_(quota),
+      options_(options),
+      timers_(kTickMs, kWheelSlots, EventLoop::NowMs()) {
   loop_.AddTurnEndHook(this);
   tick_.reset(event_new(loop_.base(), -1, EV_PERSIST, &GatewayServer::OnTick, this));
-  timeval one_second{1, 0};
-  event_add(tick_.get(), &one_second);
+  timeval tick{kTickMs / 1000, 0};
+  event_add(tick_.get(), &tick);
 }
 
 GatewayServer::~GatewayServer() {
@@ -141,9 +155,10 @@ void GatewayServer::OnTick(evutil_socket_t, short, void* self) {
              server->refused_since_tick_, static_cast<unsigned long long>(server->quota_.open()));
     server->refused_since_tick_ = 0;
   }
-  uint64_t now = EventLoop::NowMs();
-  // Close() only queues the connection for freeing, so iterating is safe.
-  for (auto& [raw, connection] : server->connections_) connection->OnTick(now);
+  const uint64_t now = EventLoop::NowMs();
+  // Only the connections with a deadline due; Close() only queues a connection for
+  // freeing, so none is destroyed while the wheel fires.
+  server->timers_.Advance(now);
   // After the connections gave back what idle ones do not need: once a burst of
   // connections is over, the memory it freed leaves the resident set.
   HeapTrimmer::Process().OnTick(now);

@@ -80,6 +80,7 @@ class GatewayServer final : public ConnectionOwner, public EventLoop::TurnEndHoo
   void MarkDirty(Connection* connection) override;
   void OnClosed(Connection* connection) override;
   void OnHandshakeOver(Connection* connection) override;
+  TimerWheel& timers() override { return timers_; }
   // EventLoop::TurnEndHook.
   void OnTurnEnd() override;
 
@@ -105,6 +106,9 @@ class GatewayServer final : public ConnectionOwner, public EventLoop::TurnEndHoo
   std::unique_ptr<TcpListener> listener_;
   std::unique_ptr<TcpListener> plain_listener_;
   EventPtr tick_;
+  // Declared before connections_, whose timers it holds (either order is safe: a wheel
+  // lets go of its timers when destroyed).
+  TimerWheel timers_;
   std::unordered_map<Connection*, std::unique_ptr<Connection>> connections_;
   std::vector<Connection*> dirty_;
   std::vector<Connection*> closed_;

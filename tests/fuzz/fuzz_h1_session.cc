@@ -28,6 +28,7 @@ void Check(bool condition) {
 class Listener final : public ssegw::http::OutputListener {
  public:
   void OnOutputPending() override {}
+  void WakeBy(uint64_t) override {}
 };
 
 // Publishes event n on x or y and lets the centre deliver it; appends the session asked

@@ -32,6 +32,7 @@ void Check(bool condition) {
 class Listener final : public ssegw::http::OutputListener {
  public:
   void OnOutputPending() override {}
+  void WakeBy(uint64_t) override {}
 };
 
 // "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n" and an empty SETTINGS frame.

@@ -27,8 +27,14 @@ class H1Harness final : public http::OutputListener {
 
   http::testing::FakeEnvironment& env() { return env_; }
   http::HttpSession& session() { return *session_; }
+  uint64_t now_ms() const { return now_ms_; }
   size_t output_pending = 0;  // OnOutputPending calls
   void OnOutputPending() override { ++output_pending; }
+  // The earliest time a WakeBy asked for since the test last cleared it; 0: none.
+  uint64_t wake_by = 0;
+  void WakeBy(uint64_t at_ms) override {
+    if (wake_by == 0 || at_ms < wake_by) wake_by = at_ms;
+  }
 
  private:
   http::testing::FakeEnvironment env_;

@@ -323,5 +323,43 @@ TEST(H1SessionTest, OpenStreamIsNotIdle) {
   EXPECT_TRUE(h.Tick(120'000));
 }
 
+// The connection arms one timer for NextDeadlineMs(): idleness, then the stream's
+// keep-alive, then idleness again once the stream is over.
+TEST(H1SessionTest, TheTimerFollowsIdlenessAndTheStreamsKeepAlive) {
+  http::SessionOptions options;
+  options.keepalive_ms = 15'000;
+  options.max_stream_age_ms = 0;
+  Limits limits;
+  limits.idle_timeout_ms = 60'000;
+  H1Harness h(options, limits);
+  const uint64_t t0 = h.now_ms();
+  EXPECT_EQ(h.wake_by, t0 + 60'000);
+  EXPECT_EQ(h.session().NextDeadlineMs(), t0 + 60'000);
+  ASSERT_TRUE(h.Send(Get("/events/t")));
+  h.Output();
+  EXPECT_EQ(h.session().NextDeadlineMs(), t0 + 15'000);
+  ASSERT_TRUE(h.Tick(15'000));
+  h.Output();
+  EXPECT_EQ(h.session().NextDeadlineMs(), t0 + 30'000);
+  h.session().Shutdown();
+  h.Output();
+  EXPECT_EQ(h.session().NextDeadlineMs(), 0u);  // nothing left to wait for
+}
+
+TEST(H1SessionTest, ASlowConsumerAsksForTheTimerAtOnce) {
+  http::SessionOptions options;
+  options.stream_buffer_bytes = 1024;
+  options.slow_consumer_grace_ms = 2000;
+  options.keepalive_ms = 0;
+  H1Harness h(options);
+  ASSERT_TRUE(h.Send(Get("/events/t")));
+  h.Output();
+  h.wake_by = 0;
+  for (int i = 0; i < 10; ++i) h.env().Publish({"t"}, std::string(300, 'x'));
+  EXPECT_EQ(h.wake_by, h.now_ms());
+  ASSERT_TRUE(h.Tick(1000));
+  EXPECT_EQ(h.session().NextDeadlineMs(), h.now_ms() + 2000);
+}
+
 }  // namespace
 }  // namespace ssegw::h1::testing

@@ -111,6 +111,11 @@ class H2Pair final : public http::OutputListener {
   size_t output_pending = 0;  // OnOutputPending calls
 
   void OnOutputPending() override { ++output_pending; }
+  // The earliest time a WakeBy asked for since the test last cleared it; 0: none.
+  uint64_t wake_by = 0;
+  void WakeBy(uint64_t at_ms) override {
+    if (wake_by == 0 || at_ms < wake_by) wake_by = at_ms;
+  }
 
  private:
   static int OnHeader(nghttp2_session*, const nghttp2_frame* frame, const uint8_t* name,

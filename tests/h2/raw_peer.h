@@ -42,6 +42,7 @@ class RawPeer final : public OutputListener {
   bool server_ok() const { return server_ok_; }
 
   void OnOutputPending() override { ++output_pending; }
+  void WakeBy(uint64_t) override {}
   size_t output_pending = 0;
 
  private:

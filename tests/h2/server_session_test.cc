@@ -327,6 +327,73 @@ TEST(ServerSessionTest, StreamsEndCleanlyAtMaxAgeWithJitter) {
   EXPECT_EQ(pair.env().subscriber_count(), 0u);
 }
 
+// The connection arms one timer for NextDeadlineMs(); these say it is asked for exactly
+// when something is due, and that deadlines which come earlier are announced (WakeBy).
+TEST(ServerSessionTest, AnIdleSessionWithoutKeepAlivesWantsNoTimer) {
+  SessionOptions options;
+  options.keepalive_ms = 0;
+  H2Pair pair(options);
+  pair.Pump();
+  EXPECT_EQ(pair.server().NextDeadlineMs(), 0u);
+  pair.Get("/events/t");
+  pair.Pump();
+  EXPECT_EQ(pair.server().NextDeadlineMs(), 0u);
+}
+
+TEST(ServerSessionTest, TheNextDeadlineIsTheEarliestPingOrStreamKeepAlive) {
+  SessionOptions options;
+  options.keepalive_ms = 1000;
+  H2Pair pair(options);
+  const uint64_t t0 = pair.now_ms();
+  EXPECT_EQ(pair.server().NextDeadlineMs(), t0 + 1000);  // the first PING
+  pair.Get("/events/idle");
+  const int32_t busy = pair.Get("/events/busy");
+  pair.Pump();
+  EXPECT_TRUE(pair.Tick(500));
+  pair.env().Publish({"busy"}, "d", "e1");
+  pair.Pump();
+  EXPECT_TRUE(pair.Tick(500));  // PING and the idle stream's keep-alive
+  pair.Pump();
+  ASSERT_EQ(pair.stream(busy).body, "id: e1\ndata: d\n\n");
+  // The busy stream sent its event at t0 + 500: its keep-alive comes before the next PING.
+  EXPECT_EQ(pair.server().NextDeadlineMs(), t0 + 1500);
+  EXPECT_TRUE(pair.Tick(500));
+  pair.Pump();
+  EXPECT_EQ(pair.stream(busy).body, "id: e1\ndata: d\n\n: keepalive\n\n");
+  EXPECT_EQ(pair.server().NextDeadlineMs(), t0 + 2000);
+}
+
+TEST(ServerSessionTest, AStreamWithAnEndOfLifeAsksForTheTimer) {
+  SessionOptions options;
+  options.max_stream_age_ms = 10000;
+  options.keepalive_ms = 0;
+  H2Pair pair(options);
+  pair.Pump();
+  pair.wake_by = 0;
+  pair.Get("/events/t");
+  pair.Pump();
+  EXPECT_GE(pair.wake_by, pair.now_ms() + 9000);
+  EXPECT_LE(pair.wake_by, pair.now_ms() + 10000);
+  EXPECT_EQ(pair.server().NextDeadlineMs(), pair.wake_by);
+}
+
+TEST(ServerSessionTest, ASlowConsumerAsksForTheTimerAtOnceAndThenForTheEndOfItsGrace) {
+  std::unique_ptr<H2Pair> owned = GracePair();
+  H2Pair& pair = *owned;
+  const int32_t slow = pair.Get("/events/t");
+  pair.Pump();
+  pair.wake_by = 0;
+  ASSERT_NO_FATAL_FAILURE(PublishUntilSlow(pair, slow));
+  EXPECT_EQ(pair.wake_by, pair.now_ms());  // the timer stamps when the grace began
+  EXPECT_EQ(pair.server().NextDeadlineMs(), pair.now_ms());
+  EXPECT_TRUE(pair.Tick(1000));
+  EXPECT_EQ(pair.server().NextDeadlineMs(), pair.now_ms() + 3000);
+  EXPECT_TRUE(pair.Tick(3000));
+  pair.Pump();
+  EXPECT_TRUE(pair.stream(slow).reset);
+  EXPECT_EQ(pair.server().NextDeadlineMs(), 0u);
+}
+
 TEST(ServerSessionTest, FixedRoutes) {
   H2Pair pair;
   const int32_t health = pair.Get("/healthz");
@@ -513,6 +580,7 @@ TEST(ServerSessionTest, GarbagePrefaceFails) {
   FakeEnvironment env;
   struct : OutputListener {
     void OnOutputPending() override {}
+    void WakeBy(uint64_t) override {}
   } listener;
   std::unique_ptr<HttpSession> owned = NewServerSession(env, SessionOptions{}, listener);
   HttpSession& session = *owned;
@@ -550,6 +618,7 @@ TEST(ServerSessionTest, DestroyingSessionWithOpenStreamsUnsubscribes) {
   {
     struct : OutputListener {
       void OnOutputPending() override {}
+      void WakeBy(uint64_t) override {}
     } listener;
     std::unique_ptr<HttpSession> owned = NewServerSession(env, SessionOptions{}, listener);
     HttpSession& session = *owned;
