@@ -23,5 +23,8 @@ v1::Status StatusFor(PublishStatus status);
 
 // The reply to request `seq` with `result`.
 v1::PublishReply ReplyFor(uint64_t seq, PublishResult result);
+// The same into `reply`, cleared first, so a caller that keeps one reply message reuses
+// its storage; moves the ids and the error out of `result`.
+void FillReply(uint64_t seq, PublishResult* result, v1::PublishReply* reply);
 
 }  // namespace ssegw::wire
