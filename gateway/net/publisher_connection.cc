@@ -172,9 +172,9 @@ void PublisherConnection::HandleFrames(size_t* events) {
 }
 
 void PublisherConnection::Append(uint64_t seq) {
-  std::vector<EventDraft> batch = wire::DraftsFrom(&request_);
+  wire::DraftsFrom(&request_, &batch_);
   const uint64_t number = AddSlot(seq);
-  if (std::optional<IngestError> invalid = ValidateBatch(&batch)) {
+  if (std::optional<IngestError> invalid = ValidateBatch(&batch_)) {
     ++counters_.publish_errors_total;
     Slot& slot = SlotAt(number);
     slot.result.status = PublishStatus::kInvalidArgument;
@@ -188,7 +188,7 @@ void PublisherConnection::Append(uint64_t seq) {
   ++log_answers_owed_;
   // Two words: std::function keeps them in place, so no allocation per request. The
   // connection outlives the call (see the header).
-  log_.Append(std::move(batch),
+  log_.Append(batch_,
               [this, number](PublishResult result) { OnLogAnswer(number, std::move(result)); });
 }
 

@@ -166,6 +166,7 @@ class PublisherConnection {
   PublishDecoder decoder_;
   internal::IngestRequest request_;  // reused so its storage is recycled
   v1::PublishReply reply_;           // likewise
+  std::vector<EventDraft> batch_;    // likewise: its strings trade places with request_'s
   // A ring of the slots first_slot_ .. next_slot_ - 1 (a power of two in size, grown
   // when full), so a steady stream of requests allocates none.
   std::vector<Slot> slots_;

@@ -15,6 +15,13 @@ std::vector<EventDraft> DraftsFrom(internal::IngestRequest* request) {
   return drafts;
 }
 
+void DraftsFrom(internal::IngestRequest* request, std::vector<EventDraft>* drafts) {
+  drafts->resize(static_cast<size_t>(request->events_size()));
+  for (int i = 0; i < request->events_size(); ++i) {
+    RefillDraft(request->mutable_events(i), &(*drafts)[static_cast<size_t>(i)]);
+  }
+}
+
 v1::Status StatusFor(PublishStatus status) {
   switch (status) {
     case PublishStatus::kOk:
