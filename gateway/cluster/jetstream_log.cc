@@ -205,7 +205,7 @@ void JetStreamLog::OnStreamInfo(NatsResult<StreamDescription> result) {
   counters_.log_lag.Set(stream.last_seq > delivered_ ? stream.last_seq - delivered_ : 0);
 }
 
-void JetStreamLog::Append(std::vector<EventDraft> batch, AppendDone done) {
+void JetStreamLog::Append(std::span<EventDraft> batch, AppendDone done) {
   if (batch.size() > kMaxEventsPerMessage) {
     return done(Refused(PublishStatus::kInvalidArgument, "a request holds at most " +
                                                              std::to_string(kMaxEventsPerMessage) +

@@ -103,7 +103,7 @@ class JetStreamLog final : public EventLog {
   JetStreamLog& operator=(const JetStreamLog&) = delete;
 
   // EventLog.
-  void Append(std::vector<EventDraft> batch, AppendDone done) override;
+  void Append(std::span<EventDraft> batch, AppendDone done) override;
   void Locate(const std::string& id, LocateDone done) override;
   void ReadAfter(uint64_t seq, ReadDone done) override;
   size_t held_events() const override { return history_.size(); }

@@ -24,6 +24,7 @@
 #include <cstdint>
 #include <functional>
 #include <optional>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -67,8 +68,9 @@ class EventLog {
 
   // Appends a batch that passed ValidateBatch, as a whole and in order. An event whose
   // id the log already holds is a duplicate: counted, its id reported, not committed
-  // again. `done` runs exactly once.
-  virtual void Append(std::vector<EventDraft> batch, AppendDone done) = 0;
+  // again. `done` runs exactly once. The log may move the drafts' fields out but does
+  // not keep `batch` past the call, so an edge can reuse the drafts' storage.
+  virtual void Append(std::span<EventDraft> batch, AppendDone done) = 0;
 
   // Finds the position of a Last-Event-ID. The answer is given after every event
   // committed before the call has been handed to the sink, so a reader that processes

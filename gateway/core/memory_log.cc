@@ -14,7 +14,7 @@ MemoryLog::MemoryLog(const MemoryLogOptions& options, uint64_t boot_epoch, Commi
       sink_(sink),
       counters_(counters) {}
 
-void MemoryLog::Append(std::vector<EventDraft> batch, AppendDone done) {
+void MemoryLog::Append(std::span<EventDraft> batch, AppendDone done) {
   PublishResult result;
   result.ids.reserve(batch.size());
   std::vector<LogEventPtr> committed;

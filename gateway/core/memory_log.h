@@ -32,7 +32,7 @@ class MemoryLog final : public EventLog {
   MemoryLog(const MemoryLogOptions& options, uint64_t boot_epoch, CommitSink& sink,
             GatewayCounters& counters);
 
-  void Append(std::vector<EventDraft> batch, AppendDone done) override;
+  void Append(std::span<EventDraft> batch, AppendDone done) override;
   void Locate(const std::string& id, LocateDone done) override;
   // Nothing is kept beyond the history: always `lost`.
   void ReadAfter(uint64_t seq, ReadDone done) override;

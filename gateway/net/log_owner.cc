@@ -91,12 +91,11 @@ void LogOwner::PostAppend(Worker& worker, std::vector<EventDraft> batch,
       answer(std::move(overloaded));
       return;
     }
-    log_->Append(
-        std::move(batch), [this, answer = std::move(answer)](PublishResult result) mutable {
-          AfterDelivery([answer = std::move(answer), result = std::move(result)]() mutable {
-            answer(std::move(result));
-          });
-        });
+    log_->Append(batch, [this, answer = std::move(answer)](PublishResult result) mutable {
+      AfterDelivery([answer = std::move(answer), result = std::move(result)]() mutable {
+        answer(std::move(result));
+      });
+    });
   });
 }
 

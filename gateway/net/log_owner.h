@@ -65,6 +65,8 @@ class LogOwner final : public CommitSink,
   void PostProgress() override;
   // PublishGate.
   bool open() override;
+  uint64_t committed_mark() override { return committed_events_; }
+  uint64_t delivered_mark() override { return DeliveredEverywhere(); }
   void AfterDelivery(std::function<void()> fn) override;
 
  private:

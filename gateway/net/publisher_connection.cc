@@ -1,5 +1,6 @@
 #include "net/publisher_connection.h"
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <utility>
@@ -91,7 +92,7 @@ void PublisherConnection::OnStallTimer(evutil_socket_t, short, void* self) {
 
 bool PublisherConnection::CanRead() {
   return !closed_ && !input_done_ && unwritten() <= options_.max_unwritten_reply_bytes &&
-         replies_->slots.size() < options_.max_in_flight && gate_.open();
+         owed() < options_.max_in_flight && gate_.open();
 }
 
 void PublisherConnection::ReadAll() {
@@ -156,7 +157,10 @@ void PublisherConnection::HandleFrames(size_t* events) {
         reply.set_status(error == Error::kFrameTooLarge ? v1::STATUS_TOO_LARGE
                                                         : v1::STATUS_MALFORMED);
         reply.set_error(std::string(Describe(error)));
-        Reply(reply);
+        Slot& slot = SlotAt(AddSlot(0));
+        AppendDelimited(reply, &slot.encoded);
+        slot.known = true;
+        MoveReadyReplies();
         ++counters_.publish_errors_total;
         LOG_WARN("publisher %s: bad frame (%s); closing after the error reply", name_.c_str(),
                  reply.error().c_str());
@@ -168,57 +172,102 @@ void PublisherConnection::HandleFrames(size_t* events) {
 }
 
 void PublisherConnection::Append(uint64_t seq) {
-  std::vector<EventDraft> batch = wire::DraftsFrom(&request_);
-  if (std::optional<IngestError> invalid = ValidateBatch(&batch)) {
+  wire::DraftsFrom(&request_, &batch_);
+  const uint64_t number = AddSlot(seq);
+  if (std::optional<IngestError> invalid = ValidateBatch(&batch_)) {
     ++counters_.publish_errors_total;
-    PublishResult rejected;
-    rejected.status = PublishStatus::kInvalidArgument;
-    rejected.error = Describe(*invalid);
+    Slot& slot = SlotAt(number);
+    slot.result.status = PublishStatus::kInvalidArgument;
+    slot.result.error = Describe(*invalid);
+    slot.known = true;  // nothing committed: no delivery to wait for (mark 0)
     LOG_DEBUG("publisher %s: request seq %llu rejected: %s", name_.c_str(),
-              static_cast<unsigned long long>(seq), rejected.error.c_str());
-    Reply(wire::ReplyFor(seq, std::move(rejected)));
+              static_cast<unsigned long long>(seq), slot.result.error.c_str());
+    MoveReadyReplies();
     return;
   }
-  const uint64_t slot = replies_->first + replies_->slots.size();
-  replies_->slots.emplace_back();
-  std::weak_ptr<ReplySlots> alive = replies_;
-  log_.Append(std::move(batch), [this, alive, slot, seq](PublishResult result) {
-    // The log may answer after this connection was freed (a replicated log's ack).
-    if (alive.expired()) return;
-    if (result.status != PublishStatus::kOk) ++counters_.publish_errors_total;
-    std::string bytes;
-    AppendDelimited(wire::ReplyFor(seq, std::move(result)), &bytes);
-    gate_.AfterDelivery([this, alive, slot, bytes = std::move(bytes)]() mutable {
-      if (!alive.expired()) FillSlot(slot, std::move(bytes));
-    });
-  });
+  ++log_answers_owed_;
+  // Two words: std::function keeps them in place, so no allocation per request. The
+  // connection outlives the call (see the header).
+  log_.Append(batch_,
+              [this, number](PublishResult result) { OnLogAnswer(number, std::move(result)); });
 }
 
-void PublisherConnection::Reply(const google::protobuf::MessageLite& reply) {
-  std::string bytes;
-  AppendDelimited(reply, &bytes);
-  const uint64_t slot = replies_->first + replies_->slots.size();
-  replies_->slots.emplace_back();
-  FillSlot(slot, std::move(bytes));
-}
-
-void PublisherConnection::FillSlot(uint64_t slot, std::string bytes) {
-  replies_->slots[static_cast<size_t>(slot - replies_->first)] = std::move(bytes);
-  MoveReadyReplies();
-  // Completions inside a read are written once, when it ends; those that arrive later
-  // (the log answers asynchronously) once per loop iteration, not one send per reply.
-  if (!reading_ && !closed_ && unwritten() > 0 && !write_added_ && !flush_scheduled_) {
-    flush_scheduled_ = true;
-    event_active(flush_event_.get(), 0, 0);
+uint64_t PublisherConnection::AddSlot(uint64_t seq) {
+  if (owed() == slots_.size()) {
+    std::vector<Slot> grown(std::max<size_t>(16, slots_.size() * 2));
+    for (uint64_t n = first_slot_; n != next_slot_; ++n) {
+      grown[n & (grown.size() - 1)] = std::move(SlotAt(n));
+    }
+    slots_.swap(grown);
   }
+  Slot& slot = SlotAt(next_slot_);
+  slot.seq = seq;
+  slot.mark = 0;
+  slot.known = false;
+  return next_slot_++;
+}
+
+void PublisherConnection::OnLogAnswer(uint64_t number, PublishResult result) {
+  --log_answers_owed_;
+  if (closed_) {
+    ReleaseIfDone();
+    return;
+  }
+  if (result.status != PublishStatus::kOk) ++counters_.publish_errors_total;
+  Slot& slot = SlotAt(number);
+  slot.result = std::move(result);
+  slot.mark = gate_.committed_mark();
+  slot.known = true;
+  MoveReadyReplies();
+}
+
+void PublisherConnection::OnDelivered() {
+  awaiting_delivery_ = false;
+  if (closed_) {
+    ReleaseIfDone();
+    return;
+  }
+  MoveReadyReplies();
 }
 
 void PublisherConnection::MoveReadyReplies() {
-  ReplySlots& r = *replies_;
-  while (!r.slots.empty() && r.slots.front()) {
-    out_.append(*r.slots.front());
-    r.slots.pop_front();
-    ++r.first;
+  const size_t before = out_.size();
+  uint64_t delivered = 0;
+  bool delivered_read = false;
+  while (first_slot_ != next_slot_) {
+    Slot& slot = SlotAt(first_slot_);
+    if (!slot.known) break;
+    if (slot.mark > delivered && !delivered_read) {
+      delivered = gate_.delivered_mark();
+      delivered_read = true;
+    }
+    if (slot.mark > delivered) {
+      // One call owed at a time: when it comes, every slot known by now is deliverable.
+      if (!awaiting_delivery_) {
+        awaiting_delivery_ = true;
+        gate_.AfterDelivery([this] { OnDelivered(); });
+      }
+      break;
+    }
+    if (!slot.encoded.empty()) {
+      out_.append(slot.encoded);
+      slot.encoded.clear();
+    } else {
+      wire::FillReply(slot.seq, &slot.result, &reply_);
+      AppendDelimited(reply_, &out_);
+      slot.result = PublishResult{};
+    }
+    ++first_slot_;
+  }
+  if (out_.size() != before) ScheduleFlush();
+}
+
+void PublisherConnection::ScheduleFlush() {
+  // Replies known inside a read are written once, when it ends; those known later (the
+  // log or the workers answer asynchronously) once per loop iteration, not one send each.
+  if (!reading_ && !closed_ && unwritten() > 0 && !write_added_ && !flush_scheduled_) {
+    flush_scheduled_ = true;
+    event_active(flush_event_.get(), 0, 0);
   }
 }
 
@@ -240,7 +289,7 @@ void PublisherConnection::WriteReplies() {
   if (unwritten() == 0) {
     out_.clear();
     out_offset_ = 0;
-    if (input_done_ && replies_->slots.empty()) {
+    if (input_done_ && owed() == 0) {
       Close("done");
       return;
     }
@@ -314,8 +363,16 @@ void PublisherConnection::Close(const char* why) {
   event_del(write_event_.get());
   event_del(resume_event_.get());
   event_del(stall_timer_.get());
-  read_added_ = write_added_ = resume_added_ = stall_armed_ = false;
+  event_del(flush_event_.get());
+  read_added_ = write_added_ = resume_added_ = stall_armed_ = flush_scheduled_ = false;
+  fd_.Reset();
   LOG_INFO("publisher %s: disconnected (%s)", name_.c_str(), why);
+  ReleaseIfDone();
+}
+
+void PublisherConnection::ReleaseIfDone() {
+  if (released_ || !closed_ || log_answers_owed_ > 0 || awaiting_delivery_) return;
+  released_ = true;
   owner_.OnPublisherClosed(this);
 }
 

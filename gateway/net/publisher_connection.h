@@ -23,23 +23,28 @@
 // not yet handled when the gateway shuts down get no reply (they were not accepted).
 //
 // Owned by a PublisherOwner (PublishServer), which frees it after OnPublisherClosed, at
-// the end of the turn. Single-threaded: lives on the log owner's loop, like the log.
+// the end of the turn. The log's answers and the gate's AfterDelivery call back into the
+// connection through a plain pointer (no allocation per request), so a closed connection
+// reports OnPublisherClosed only once none of those calls is still owed; until then it
+// holds no socket. An owner that goes away with the loop stopped may free it earlier:
+// nothing runs those calls any more. Single-threaded: lives on the log owner's loop, like
+// the log.
 #pragma once
 
 #include <sys/socket.h>
 
 #include <cstdint>
-#include <deque>
 #include <functional>
 #include <memory>
-#include <optional>
 #include <string>
+#include <vector>
 
 #include "core/counters.h"
 #include "core/event_log.h"
 #include "net/event_loop.h"
 #include "net/unique_fd.h"
 #include "ssegw/internal/ingest.pb.h"
+#include "ssegw/v1/ssegw.pb.h"
 #include "wire/publish_codec.h"
 
 namespace ssegw::net {
@@ -59,9 +64,14 @@ class PublisherOwner {
 class PublishGate {
  public:
   virtual bool open() = 0;
-  // Runs `fn` (on the log owner's thread) once every worker has fanned out every event
-  // committed so far: a reply sent then is sent after its events are queued to
-  // subscribers, so a client that subscribes after the reply does not get them live.
+  // Events committed so far, and how many of them every worker has fanned out. A result
+  // known when committed_mark() was m may be answered once delivered_mark() >= m: the
+  // reply then goes after its events are queued to subscribers, so a client that
+  // subscribes after the reply does not get them live.
+  virtual uint64_t committed_mark() = 0;
+  virtual uint64_t delivered_mark() = 0;
+  // Runs `fn` (on the log owner's thread) once delivered_mark() reaches committed_mark()
+  // as it is now.
   virtual void AfterDelivery(std::function<void()> fn) = 0;
 
  protected:
@@ -95,12 +105,15 @@ class PublisherConnection {
   const std::string& name() const { return name_; }
 
  private:
-  // Replies in request order. A slot is filled when its request's result is known; the
-  // filled prefix moves to the output. Shared with pending log callbacks, which find it
-  // gone if the connection was freed first.
-  struct ReplySlots {
-    std::deque<std::optional<std::string>> slots;
-    uint64_t first = 0;  // number of the slot at slots.front()
+  // One reply owed, in request order. It is known when the log has answered (or at once
+  // for a rejection); the known prefix whose events every worker holds is encoded into
+  // the output.
+  struct Slot {
+    uint64_t seq = 0;   // the request's
+    uint64_t mark = 0;  // the gate's committed_mark() when the result became known
+    bool known = false;
+    PublishResult result;  // what the reply says, unless `encoded` is set
+    std::string encoded;   // a reply made here (a framing error)
   };
 
   static void OnReadEvent(evutil_socket_t, short, void* self);
@@ -113,9 +126,17 @@ class PublisherConnection {
   // is used (then frames_pending_ is set).
   void HandleFrames(size_t* events);
   void Append(uint64_t seq);
-  void Reply(const google::protobuf::MessageLite& reply);
-  void FillSlot(uint64_t slot, std::string bytes);
+  // A new slot at the back; returns its number.
+  uint64_t AddSlot(uint64_t seq);
+  Slot& SlotAt(uint64_t number) { return slots_[number & (slots_.size() - 1)]; }
+  size_t owed() const { return static_cast<size_t>(next_slot_ - first_slot_); }
+  void OnLogAnswer(uint64_t slot, PublishResult result);
+  void OnDelivered();
   void MoveReadyReplies();
+  // Output was added outside a read: written once per loop iteration.
+  void ScheduleFlush();
+  // Closed, and nothing still owes this connection a call: the owner may free it.
+  void ReleaseIfDone();
   void WriteReplies();
   bool CanRead();
   void UpdateInterest();
@@ -144,8 +165,17 @@ class PublisherConnection {
 
   PublishDecoder decoder_;
   internal::IngestRequest request_;  // reused so its storage is recycled
-  std::shared_ptr<ReplySlots> replies_ = std::make_shared<ReplySlots>();
-  std::string out_;  // out_[out_offset_, size()) are replies not yet written
+  v1::PublishReply reply_;           // likewise
+  std::vector<EventDraft> batch_;    // likewise: its strings trade places with request_'s
+  // A ring of the slots first_slot_ .. next_slot_ - 1 (a power of two in size, grown
+  // when full), so a steady stream of requests allocates none.
+  std::vector<Slot> slots_;
+  uint64_t first_slot_ = 0;
+  uint64_t next_slot_ = 0;
+  size_t log_answers_owed_ = 0;
+  bool awaiting_delivery_ = false;  // an AfterDelivery call is owed
+  bool released_ = false;           // OnPublisherClosed was called
+  std::string out_;                 // out_[out_offset_, size()) are replies not yet written
   size_t out_offset_ = 0;
   bool input_done_ = false;      // EOF, framing error or shutdown: read nothing more
   bool frames_pending_ = false;  // the decoder may hold complete requests not yet handled

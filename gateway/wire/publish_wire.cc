@@ -15,6 +15,13 @@ std::vector<EventDraft> DraftsFrom(internal::IngestRequest* request) {
   return drafts;
 }
 
+void DraftsFrom(internal::IngestRequest* request, std::vector<EventDraft>* drafts) {
+  drafts->resize(static_cast<size_t>(request->events_size()));
+  for (int i = 0; i < request->events_size(); ++i) {
+    RefillDraft(request->mutable_events(i), &(*drafts)[static_cast<size_t>(i)]);
+  }
+}
+
 v1::Status StatusFor(PublishStatus status) {
   switch (status) {
     case PublishStatus::kOk:
@@ -33,15 +40,20 @@ v1::Status StatusFor(PublishStatus status) {
 
 v1::PublishReply ReplyFor(uint64_t seq, PublishResult result) {
   v1::PublishReply reply;
-  reply.set_seq(seq);
-  reply.set_status(StatusFor(result.status));
-  if (result.status == PublishStatus::kOk) {
-    for (std::string& id : result.ids) reply.add_ids(std::move(id));
-    reply.set_duplicates(result.duplicates);
-  } else {
-    reply.set_error(std::move(result.error));
-  }
+  FillReply(seq, &result, &reply);
   return reply;
+}
+
+void FillReply(uint64_t seq, PublishResult* result, v1::PublishReply* reply) {
+  reply->Clear();
+  reply->set_seq(seq);
+  reply->set_status(StatusFor(result->status));
+  if (result->status == PublishStatus::kOk) {
+    for (std::string& id : result->ids) reply->add_ids(std::move(id));
+    reply->set_duplicates(result->duplicates);
+  } else {
+    reply->set_error(std::move(result->error));
+  }
 }
 
 }  // namespace ssegw::wire

@@ -46,7 +46,7 @@ class MemoryLogTest : public ::testing::Test {
     EXPECT_FALSE(ValidateBatch(&batch).has_value());
     PublishResult out;
     bool done = false;
-    (target ? *target : log).Append(std::move(batch), [&](PublishResult r) {
+    (target ? *target : log).Append(batch, [&](PublishResult r) {
       out = std::move(r);
       done = true;
     });

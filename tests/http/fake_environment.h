@@ -46,7 +46,7 @@ class FakeEnvironment final : public SessionEnvironment {
     bool did = !appends_.empty();
     auto appends = std::move(appends_);
     appends_.clear();
-    for (auto& [batch, done] : appends) centre_.log().Append(std::move(batch), std::move(done));
+    for (auto& [batch, done] : appends) centre_.log().Append(batch, std::move(done));
     return centre_.Settle() || did;
   }
   // Streams attached to the fanout in any phase.

@@ -67,6 +67,8 @@ class Gate final : public PublishGate {
  public:
   bool open() override { return is_open; }
   // No workers here: everything committed is delivered.
+  uint64_t committed_mark() override { return 0; }
+  uint64_t delivered_mark() override { return 0; }
   void AfterDelivery(std::function<void()> fn) override { fn(); }
   bool is_open = true;
 };
@@ -76,7 +78,7 @@ class BackwardsLog final : public EventLog, public EventLoop::TurnEndHook {
  public:
   explicit BackwardsLog(EventLoop& loop) : loop_(loop) { loop_.AddTurnEndHook(this); }
   ~BackwardsLog() override { loop_.RemoveTurnEndHook(this); }
-  void Append(std::vector<EventDraft> batch, AppendDone done) override {
+  void Append(std::span<EventDraft> batch, AppendDone done) override {
     pending_.push_back([this, n = batch.size(), done = std::move(done)] {
       PublishResult result;
       for (size_t i = 0; i < n; ++i) result.ids.push_back("id" + std::to_string(next_id_++));

@@ -20,7 +20,7 @@ std::string LocalCentre::Publish(const std::vector<std::string>& topics, std::st
     throw std::runtime_error("publish failed: " + Describe(*invalid));
   }
   std::string assigned;
-  log_.Append(std::move(batch), [&](PublishResult result) { assigned = result.ids.at(0); });
+  log_.Append(batch, [&](PublishResult result) { assigned = result.ids.at(0); });
   return assigned;
 }
 
