@@ -257,6 +257,70 @@ TEST(PublisherConnectionTest, RepliesKeepRequestOrderWhateverOrderTheLogAnswers)
   EXPECT_FALSE(owner.closed);
 }
 
+// Holds every Append's answer until the test releases it; stops the loop once
+// `stop_at` appends are held.
+class HoldingLog final : public EventLog {
+ public:
+  HoldingLog(EventLoop& loop, size_t stop_at) : loop_(loop), stop_at_(stop_at) {}
+  void Append(std::span<EventDraft> batch, AppendDone done) override {
+    PublishResult result;
+    for (size_t i = 0; i < batch.size(); ++i) result.ids.push_back("held" + std::to_string(i));
+    held_.push_back([result = std::move(result), done = std::move(done)]() mutable {
+      done(std::move(result));
+    });
+    if (held_.size() == stop_at_) loop_.Stop();
+  }
+  void Locate(const std::string&, LocateDone done) override { done(std::nullopt); }
+  void ReadAfter(uint64_t, ReadDone done) override {
+    LogRead lost;
+    lost.lost = true;
+    done(std::move(lost));
+  }
+  size_t held_events() const override { return 0; }
+  size_t held_bytes() const override { return 0; }
+  size_t held() const { return held_.size(); }
+  void ReleaseOne() {
+    std::function<void()> answer = std::move(held_.front());
+    held_.erase(held_.begin());
+    answer();
+  }
+
+ private:
+  EventLoop& loop_;
+  const size_t stop_at_;
+  std::vector<std::function<void()>> held_;
+};
+
+// The log's answers call back into the connection through a plain pointer, so a
+// connection closed while answers are owed (here: the gateway shutting down) must stay
+// until the last one has come, and only then tell its owner it may be freed.
+TEST(PublisherConnectionTest, AConnectionClosedWithAnswersOwedIsReleasedAfterTheLastOne) {
+  EventLoop loop;
+  HoldingLog log(loop, 3);
+  GatewayCounters counters;
+  Gate gate;
+  SocketPair pair;
+  pair.Send(Request(1, 1) + Request(2, 1) + Request(3, 1));
+  NullOwner owner;
+  const PublisherOptions options;
+  PublisherConnection connection(loop, owner, log, gate, counters, options,
+                                 std::move(pair.gateway_end), "test");
+  connection.Start();
+  loop.Run();
+  ASSERT_EQ(log.held(), 3u);
+
+  connection.CloseAfterReplies();
+  // The socket goes at once: the publisher sees the end of the stream, no reply.
+  char byte;
+  EXPECT_EQ(recv(pair.publisher_end.get(), &byte, 1, 0), 0);
+  EXPECT_FALSE(owner.closed);
+  log.ReleaseOne();
+  log.ReleaseOne();
+  EXPECT_FALSE(owner.closed);
+  log.ReleaseOne();
+  EXPECT_TRUE(owner.closed);
+}
+
 TEST(PublisherConnectionTest, NothingIsReadWhileTheGateIsClosed) {
   EventLoop loop;
   TurnLog turns(loop);
