@@ -187,7 +187,10 @@ int RunGateway(const Config& config, std::function<ParseResult()> reparse) {
   worker_options.auth = auth;
   std::vector<std::unique_ptr<net::Worker>> workers;
   for (uint32_t i = 0; i < worker_count; ++i) {
-    auto worker = std::make_unique<net::Worker>(i, owner, site, tls, quota, worker_options);
+    // One worker shares the log owner's loop: a publish then crosses no thread, and
+    // `--threads 1` is one thread.
+    auto worker = std::make_unique<net::Worker>(i, owner, site, tls, quota, worker_options,
+                                                worker_count == 1 ? &loop : nullptr);
     worker->AddListener(std::move(tls_sockets[i]), true);
     if (!plain_sockets.empty()) worker->AddListener(std::move(plain_sockets[i]), false);
     if (i == 0 && !metrics_sockets.empty()) {

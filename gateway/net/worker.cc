@@ -13,7 +13,7 @@
 namespace ssegw::net {
 
 Worker::Worker(size_t index, LogDirectory& log, SiteContent& site, std::shared_ptr<TlsContext> tls,
-               ConnectionQuota& quota, const WorkerOptions& options)
+               ConnectionQuota& quota, const WorkerOptions& options, EventLoop* shared_loop)
     : index_(index),
       log_(log),
       site_(site),
@@ -21,6 +21,8 @@ Worker::Worker(size_t index, LogDirectory& log, SiteContent& site, std::shared_p
       auth_(options.auth),
       tls_(tls),
       quota_(quota),
+      own_loop_(shared_loop != nullptr ? nullptr : std::make_unique<EventLoop>()),
+      loop_(shared_loop != nullptr ? *shared_loop : *own_loop_),
       fanout_(*this, counters_) {
   loop_.AddTurnEndHook(this);
   pump_timer_.reset(evtimer_new(loop_.base(), &Worker::OnPumpTimer, this));
@@ -48,6 +50,7 @@ void Worker::AddMetricsListener(TcpListener::BoundSocket socket) {
 }
 
 void Worker::Start() {
+  if (own_loop_ == nullptr) return;  // runs when its owner runs the shared loop
   // Signals are for the log owner's loop; a worker never takes one.
   sigset_t all, previous;
   sigfillset(&all);
@@ -58,16 +61,25 @@ void Worker::Start() {
 
 void Worker::Run() {
   loop_.Run();
+  CloseAll();
+}
+
+void Worker::CloseAll() {
   // Connections unsubscribe their streams from this thread's fanout as they go.
   server_.reset();
   metrics_server_.reset();
 }
 
 void Worker::Stop() {
+  if (own_loop_ == nullptr) return;  // the shared loop is its owner's to stop
   loop_.Post([this] { loop_.Stop(); });
 }
 
 void Worker::Join() {
+  if (own_loop_ == nullptr) {
+    CloseAll();
+    return;
+  }
   if (thread_.joinable()) thread_.join();
 }
 

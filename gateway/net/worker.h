@@ -92,8 +92,11 @@ class Worker final : public FanoutHost,
                      public http::SessionEnvironment,
                      public EventLoop::TurnEndHook {
  public:
+  // `shared_loop`: the worker runs on that loop (the log owner's, when there is one worker)
+  // instead of a thread of its own, so publishing crosses no thread: its posts are turns
+  // of the same loop. Start and Stop then do nothing, and Join closes what is left open.
   Worker(size_t index, LogDirectory& log, SiteContent& site, std::shared_ptr<TlsContext> tls,
-         ConnectionQuota& quota, const WorkerOptions& options);
+         ConnectionQuota& quota, const WorkerOptions& options, EventLoop* shared_loop = nullptr);
   ~Worker();
   Worker(const Worker&) = delete;
   Worker& operator=(const Worker&) = delete;
@@ -104,10 +107,11 @@ class Worker final : public FanoutHost,
   // only.
   void AddMetricsListener(TcpListener::BoundSocket socket);
   // Runs the loop on a new thread (with every signal blocked: signals go to the log
-  // owner's thread).
+  // owner's thread); nothing on a shared loop.
   void Start();
   // Thread-safe: stops the loop once the current turn is over; what is left open is
-  // closed on the worker's thread before Join returns.
+  // closed on the worker's thread before Join returns (on a shared loop: by Join, once
+  // the loop has stopped).
   void Stop();
   void Join();
 
@@ -161,6 +165,8 @@ class Worker final : public FanoutHost,
  private:
   static void OnPumpTimer(evutil_socket_t, short, void* self);
   void Run();
+  // On the worker's loop, once it has stopped: closes every connection.
+  void CloseAll();
   void OnBatch(const CommittedBatch& batch);
 
   const size_t index_;
@@ -171,7 +177,8 @@ class Worker final : public FanoutHost,
   std::shared_ptr<TlsContext> tls_;
   ConnectionQuota& quota_;
   bool ready_ = true;
-  EventLoop loop_;
+  std::unique_ptr<EventLoop> own_loop_;  // nullptr on a shared loop
+  EventLoop& loop_;
   GatewayCounters counters_;
   Fanout fanout_;
   std::unique_ptr<GatewayServer> server_;
