@@ -4,6 +4,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
@@ -34,26 +35,33 @@ CommandResult RunCommand(const std::vector<std::string>& argv, const std::string
   const std::string in_path = TempFile(input);
   const std::string out_path = TempFile("");
   const std::string err_path = TempFile("");
+  // Everything the child needs is made before fork: another thread of the test may hold
+  // the allocator's lock at the fork, and a child that allocates then waits for it
+  // forever (a test that hung until ctest's timeout under the sanitizers).
+  std::vector<char*> args;
+  for (const std::string& arg : argv) args.push_back(const_cast<char*>(arg.c_str()));
+  args.push_back(nullptr);
+  const int in = ::open(in_path.c_str(), O_RDONLY | O_CLOEXEC);
+  const int out = ::open(out_path.c_str(), O_WRONLY | O_TRUNC | O_CLOEXEC);
+  const int err = ::open(err_path.c_str(), O_WRONLY | O_TRUNC | O_CLOEXEC);
   const pid_t pid = ::fork();
   if (pid == 0) {
-    const int in = ::open(in_path.c_str(), O_RDONLY);
-    const int out = ::open(out_path.c_str(), O_WRONLY | O_TRUNC);
-    const int err = ::open(err_path.c_str(), O_WRONLY | O_TRUNC);
     if (in < 0 || out < 0 || err < 0) ::_exit(127);
+    // dup2 clears close-on-exec on the copies.
     ::dup2(in, STDIN_FILENO);
     ::dup2(out, STDOUT_FILENO);
     ::dup2(err, STDERR_FILENO);
-    std::vector<char*> args;
-    for (const std::string& arg : argv) args.push_back(const_cast<char*>(arg.c_str()));
-    args.push_back(nullptr);
     ::execv(args[0], args.data());
     ::_exit(127);
   }
-  int status = 0;
-  while (::waitpid(pid, &status, 0) < 0) {
+  for (const int fd : {in, out, err}) {
+    if (fd >= 0) ::close(fd);
   }
   CommandResult result;
-  result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  int status = 0;
+  while (pid > 0 && ::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+  }
+  result.exit_code = pid > 0 && WIFEXITED(status) ? WEXITSTATUS(status) : -1;
   result.out = ReadAndRemove(out_path);
   result.err = ReadAndRemove(err_path);
   std::remove(in_path.c_str());
