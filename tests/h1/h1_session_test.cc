@@ -25,6 +25,15 @@ size_t Count(std::string_view haystack, std::string_view needle) {
   return n;
 }
 
+// A 1 KiB stream buffer, a 2 s slow-consumer grace, no keep-alives.
+http::SessionOptions SlowConsumerOptions() {
+  http::SessionOptions options;
+  options.stream_buffer_bytes = 1024;
+  options.slow_consumer_grace_ms = 2000;
+  options.keepalive_ms = 0;
+  return options;
+}
+
 TEST(H1SessionTest, HealthzExactBytesAndTheConnectionStaysOpen) {
   H1Harness h;
   ASSERT_TRUE(h.Send(Get("/healthz")));
@@ -148,11 +157,7 @@ TEST(H1SessionTest, SlowConsumerEndsWithTheLastChunkAfterWhatIsQueued) {
 }
 
 TEST(H1SessionTest, SlowConsumerThatTakesNothingIsClosedAfterTheGrace) {
-  http::SessionOptions options;
-  options.stream_buffer_bytes = 1024;
-  options.slow_consumer_grace_ms = 2000;
-  options.keepalive_ms = 0;
-  H1Harness h(options);
+  H1Harness h(SlowConsumerOptions());
   ASSERT_TRUE(h.Send(Get("/events/t")));
   h.Output();
   for (int i = 0; i < 10; ++i) h.env().Publish({"t"}, std::string(300, 'x'));
@@ -347,11 +352,7 @@ TEST(H1SessionTest, TheTimerFollowsIdlenessAndTheStreamsKeepAlive) {
 }
 
 TEST(H1SessionTest, ASlowConsumerAsksForTheTimerAtOnce) {
-  http::SessionOptions options;
-  options.stream_buffer_bytes = 1024;
-  options.slow_consumer_grace_ms = 2000;
-  options.keepalive_ms = 0;
-  H1Harness h(options);
+  H1Harness h(SlowConsumerOptions());
   ASSERT_TRUE(h.Send(Get("/events/t")));
   h.Output();
   h.wake_by = 0;

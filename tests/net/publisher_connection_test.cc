@@ -73,8 +73,21 @@ class Gate final : public PublishGate {
   bool is_open = true;
 };
 
+// The parts of EventLog the publish socket never uses; the logs below only answer Append.
+class AppendOnlyLog : public EventLog {
+ public:
+  void Locate(const std::string&, LocateDone done) override { done(std::nullopt); }
+  void ReadAfter(uint64_t, ReadDone done) override {
+    LogRead lost;
+    lost.lost = true;
+    done(std::move(lost));
+  }
+  size_t held_events() const override { return 0; }
+  size_t held_bytes() const override { return 0; }
+};
+
 // Answers every Append late (at the next turn end) and in reverse order of arrival.
-class BackwardsLog final : public EventLog, public EventLoop::TurnEndHook {
+class BackwardsLog final : public AppendOnlyLog, public EventLoop::TurnEndHook {
  public:
   explicit BackwardsLog(EventLoop& loop) : loop_(loop) { loop_.AddTurnEndHook(this); }
   ~BackwardsLog() override { loop_.RemoveTurnEndHook(this); }
@@ -86,14 +99,6 @@ class BackwardsLog final : public EventLog, public EventLoop::TurnEndHook {
     });
     loop_.RequestTurnEnd();
   }
-  void Locate(const std::string&, LocateDone done) override { done(std::nullopt); }
-  void ReadAfter(uint64_t, ReadDone done) override {
-    LogRead lost;
-    lost.lost = true;
-    done(std::move(lost));
-  }
-  size_t held_events() const override { return 0; }
-  size_t held_bytes() const override { return 0; }
   void OnTurnEnd() override {
     std::vector<std::function<void()>> pending;
     pending.swap(pending_);
@@ -259,7 +264,7 @@ TEST(PublisherConnectionTest, RepliesKeepRequestOrderWhateverOrderTheLogAnswers)
 
 // Holds every Append's answer until the test releases it; stops the loop once
 // `stop_at` appends are held.
-class HoldingLog final : public EventLog {
+class HoldingLog final : public AppendOnlyLog {
  public:
   HoldingLog(EventLoop& loop, size_t stop_at) : loop_(loop), stop_at_(stop_at) {}
   void Append(std::span<EventDraft> batch, AppendDone done) override {
@@ -270,14 +275,6 @@ class HoldingLog final : public EventLog {
     });
     if (held_.size() == stop_at_) loop_.Stop();
   }
-  void Locate(const std::string&, LocateDone done) override { done(std::nullopt); }
-  void ReadAfter(uint64_t, ReadDone done) override {
-    LogRead lost;
-    lost.lost = true;
-    done(std::move(lost));
-  }
-  size_t held_events() const override { return 0; }
-  size_t held_bytes() const override { return 0; }
   size_t held() const { return held_.size(); }
   void ReleaseOne() {
     std::function<void()> answer = std::move(held_.front());
