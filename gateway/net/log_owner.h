@@ -63,6 +63,7 @@ class LogOwner final : public CommitSink,
                   std::function<void(PublishResult)> done) override;
   bool waiting_for_progress() const override { return waiting_.load(); }
   void PostProgress() override;
+  void OnProgress() override { RunDelivered(); }
   // PublishGate.
   bool open() override;
   uint64_t committed_mark() override { return committed_events_; }

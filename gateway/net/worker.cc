@@ -84,14 +84,17 @@ void Worker::Join() {
 }
 
 void Worker::PostCommitted(std::shared_ptr<const CommittedBatch> batch) {
+  if (on_log_owner_loop()) return OnBatch(*batch);
   loop_.Post([this, batch = std::move(batch)] { OnBatch(*batch); });
 }
 
 void Worker::PostLocated(uint64_t request, std::optional<uint64_t> seq) {
+  if (on_log_owner_loop()) return fanout_.OnLocated(request, seq);
   loop_.Post([this, request, seq] { fanout_.OnLocated(request, seq); });
 }
 
 void Worker::PostRead(uint64_t request, LogRead read) {
+  if (on_log_owner_loop()) return fanout_.OnRead(request, std::move(read));
   loop_.Post([this, request, read = std::move(read)]() mutable {
     fanout_.OnRead(request, std::move(read));
   });
@@ -173,7 +176,11 @@ void Worker::OnTurnEnd() {
   const uint64_t processed = processed_events_.load(std::memory_order_relaxed);
   if (processed != reported_events_ && log_.waiting_for_progress()) {
     reported_events_ = processed;
-    log_.PostProgress();
+    if (on_log_owner_loop()) {
+      log_.OnProgress();
+    } else {
+      log_.PostProgress();
+    }
   }
 }
 
