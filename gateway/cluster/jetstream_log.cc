@@ -345,7 +345,7 @@ void JetStreamLog::OnMessage(StoredMessage message) {
   counters_.history_bytes.Set(history_.bytes());
   if (stream_last_seq_ < seq) stream_last_seq_ = seq;
   counters_.log_lag.Set(stream_last_seq_ - seq);
-  if (!committed.empty()) sink_.OnCommitted(std::move(committed), history_.oldest_seq());
+  if (!committed.empty()) sink_.OnCommitted(committed, history_.oldest_seq());
   AnswerWaitersUpTo(seq);
   if (!announced_ready_) UpdateReady();
 }

@@ -34,9 +34,11 @@ namespace ssegw {
 
 class CommitSink {
  public:
-  // `events`: newly committed, in log order. `oldest_retained_seq`: events before this
-  // seq are no longer held by the log, so readers may drop them from their tails.
-  virtual void OnCommitted(std::vector<LogEventPtr> events, uint64_t oldest_retained_seq) = 0;
+  // `events`: newly committed, in log order, lent for the call: the sink may move the
+  // pointers out, and the log reuses the storage for its next batch. `oldest_retained_seq`:
+  // events before this seq are no longer held by the log, so readers may drop them from
+  // their tails.
+  virtual void OnCommitted(std::span<LogEventPtr> events, uint64_t oldest_retained_seq) = 0;
   // Events that belonged next in the log are gone: the log never committed them.
   // `position` is a seq no event has, above every seq committed so far and below every
   // seq to come, so readers can tell which side of it they are on.
@@ -59,7 +61,9 @@ struct LogRead {
 
 class EventLog {
  public:
-  using AppendDone = std::function<void(PublishResult)>;
+  // `done` may take the result's fields; the log may reuse what it leaves, so an edge that
+  // swaps the id list with storage of its own costs the log no allocation for it.
+  using AppendDone = std::function<void(PublishResult&&)>;
   // The seq of the event with the asked id, or nullopt when the log cannot resume from it.
   using LocateDone = std::function<void(std::optional<uint64_t>)>;
   using ReadDone = std::function<void(LogRead)>;

@@ -15,10 +15,13 @@ MemoryLog::MemoryLog(const MemoryLogOptions& options, uint64_t boot_epoch, Commi
       counters_(counters) {}
 
 void MemoryLog::Append(std::span<EventDraft> batch, AppendDone done) {
-  PublishResult result;
+  // Taken out rather than used in place: `done` may append again.
+  PublishResult result = std::exchange(spare_result_, {});
+  result.status = PublishStatus::kOk;
+  result.ids.clear();
+  result.duplicates = 0;
+  result.error.clear();
   result.ids.reserve(batch.size());
-  std::vector<LogEventPtr> committed;
-  committed.reserve(batch.size());
   for (EventDraft& draft : batch) {
     std::string id = std::move(draft.id);
     if (id.empty()) {
@@ -37,14 +40,16 @@ void MemoryLog::Append(std::span<EventDraft> batch, AppendDone done) {
     event->topics = std::move(draft.topics);
     result.ids.push_back(std::move(id));
     history_.Append(event);
-    committed.push_back(std::move(event));
+    committed_.push_back(std::move(event));
   }
-  counters_.events_published_total += committed.size();
+  counters_.events_published_total += committed_.size();
   counters_.duplicate_events_total += result.duplicates;
   counters_.history_events.Set(history_.size());
   counters_.history_bytes.Set(history_.bytes());
-  if (!committed.empty()) sink_.OnCommitted(std::move(committed), history_.oldest_seq());
+  if (!committed_.empty()) sink_.OnCommitted(committed_, history_.oldest_seq());
+  committed_.clear();  // before `done`, which may append again
   done(std::move(result));
+  spare_result_ = std::move(result);  // whatever storage `done` left in it
 }
 
 void MemoryLog::Locate(const std::string& id, LocateDone done) {

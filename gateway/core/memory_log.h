@@ -11,6 +11,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <vector>
 
 #include "core/counters.h"
 #include "core/event_log.h"
@@ -47,6 +48,8 @@ class MemoryLog final : public EventLog {
   CommitSink& sink_;
   GatewayCounters& counters_;
   uint64_t next_seq_ = 1;
+  std::vector<LogEventPtr> committed_;  // one Append's new events, lent to the sink
+  PublishResult spare_result_;          // storage for the next Append's result
 };
 
 }  // namespace ssegw

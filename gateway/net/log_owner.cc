@@ -17,18 +17,14 @@ LogOwner::~LogOwner() {
   loop_.RemoveTurnEndHook(this);
 }
 
-void LogOwner::OnCommitted(std::vector<LogEventPtr> events, uint64_t oldest_retained_seq) {
+void LogOwner::OnCommitted(std::span<LogEventPtr> events, uint64_t oldest_retained_seq) {
   // Held until the end of the turn: a publisher that pipelines one event per request
   // would otherwise cost each worker a message, a wake-up and a reply round trip per
   // event (measured: 5.5 us of CPU per event instead of 1.1 us).
   for (const LogEventPtr& event : events) committed_bytes_ += event->message.size();
   committed_events_ += events.size();
-  if (pending_.empty()) {
-    pending_ = std::move(events);
-  } else {
-    pending_.insert(pending_.end(), std::make_move_iterator(events.begin()),
-                    std::make_move_iterator(events.end()));
-  }
+  pending_.insert(pending_.end(), std::make_move_iterator(events.begin()),
+                  std::make_move_iterator(events.end()));
   pending_oldest_retained_seq_ = oldest_retained_seq;
   loop_.RequestTurnEnd();
 }
@@ -38,7 +34,10 @@ void LogOwner::PostPending() {
   auto batch = std::make_shared<CommittedBatch>();
   batch->bytes = committed_bytes_ - posted_bytes_;  // counted once, in OnCommitted
   posted_bytes_ = committed_bytes_;
-  batch->events = std::move(pending_);
+  // A copy of the pointers at their exact count: pending_ keeps its capacity for the
+  // next turn, so a turn costs this one allocation however many requests it took.
+  batch->events.reserve(pending_.size());
+  std::move(pending_.begin(), pending_.end(), std::back_inserter(batch->events));
   pending_.clear();
   batch->oldest_retained_seq = pending_oldest_retained_seq_;
   std::shared_ptr<const CommittedBatch> shared = std::move(batch);

@@ -54,7 +54,7 @@ class LogOwner final : public CommitSink,
   void set_on_open(std::function<void()> on_open) { on_open_ = std::move(on_open); }
 
   // CommitSink.
-  void OnCommitted(std::vector<LogEventPtr> events, uint64_t oldest_retained_seq) override;
+  void OnCommitted(std::span<LogEventPtr> events, uint64_t oldest_retained_seq) override;
   void OnGap(uint64_t position) override;
   // LogDirectory.
   void PostLocate(Worker& worker, uint64_t request, std::string id) override;

@@ -188,8 +188,7 @@ void PublisherConnection::Append(uint64_t seq) {
   ++log_answers_owed_;
   // Two words: std::function keeps them in place, so no allocation per request. The
   // connection outlives the call (see the header).
-  log_.Append(batch_,
-              [this, number](PublishResult result) { OnLogAnswer(number, std::move(result)); });
+  log_.Append(batch_, [this, number](PublishResult&& result) { OnLogAnswer(number, result); });
 }
 
 uint64_t PublisherConnection::AddSlot(uint64_t seq) {
@@ -207,7 +206,7 @@ uint64_t PublisherConnection::AddSlot(uint64_t seq) {
   return next_slot_++;
 }
 
-void PublisherConnection::OnLogAnswer(uint64_t number, PublishResult result) {
+void PublisherConnection::OnLogAnswer(uint64_t number, PublishResult& result) {
   --log_answers_owed_;
   if (closed_) {
     ReleaseIfDone();
@@ -215,7 +214,12 @@ void PublisherConnection::OnLogAnswer(uint64_t number, PublishResult result) {
   }
   if (result.status != PublishStatus::kOk) ++counters_.publish_errors_total;
   Slot& slot = SlotAt(number);
-  slot.result = std::move(result);
+  // Swapped, not moved: the log gets back the slot's emptied id list, so a steady
+  // publisher's replies reuse the same few lists.
+  slot.result.status = result.status;
+  slot.result.ids.swap(result.ids);
+  slot.result.duplicates = result.duplicates;
+  slot.result.error.swap(result.error);
   slot.mark = gate_.committed_mark();
   slot.known = true;
   MoveReadyReplies();
@@ -255,7 +259,8 @@ void PublisherConnection::MoveReadyReplies() {
     } else {
       wire::FillReply(slot.seq, &slot.result, &reply_);
       AppendDelimited(reply_, &out_);
-      slot.result = PublishResult{};
+      slot.result.ids.clear();  // keeps its storage for a later answer (OnLogAnswer)
+      slot.result.error.clear();
     }
     ++first_slot_;
   }

@@ -130,7 +130,7 @@ class PublisherConnection {
   uint64_t AddSlot(uint64_t seq);
   Slot& SlotAt(uint64_t number) { return slots_[number & (slots_.size() - 1)]; }
   size_t owed() const { return static_cast<size_t>(next_slot_ - first_slot_); }
-  void OnLogAnswer(uint64_t slot, PublishResult result);
+  void OnLogAnswer(uint64_t slot, PublishResult& result);
   void OnDelivered();
   void MoveReadyReplies();
   // Output was added outside a read: written once per loop iteration.

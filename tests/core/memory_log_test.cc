@@ -16,7 +16,7 @@ using ::testing::ElementsAre;
 // Records what the log commits, as the log owner's sink would see it.
 class RecordingSink final : public CommitSink {
  public:
-  void OnCommitted(std::vector<LogEventPtr> events, uint64_t oldest_retained_seq) override {
+  void OnCommitted(std::span<LogEventPtr> events, uint64_t oldest_retained_seq) override {
     for (LogEventPtr& event : events) committed.push_back(std::move(event));
     oldest = oldest_retained_seq;
     ++batches;

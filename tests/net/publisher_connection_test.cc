@@ -36,7 +36,7 @@ class TurnLog final : public EventLoop::TurnEndHook, public CommitSink {
     per_turn.push_back(current);
     current = 0;
   }
-  void OnCommitted(std::vector<LogEventPtr> events, uint64_t) override {
+  void OnCommitted(std::span<LogEventPtr> events, uint64_t) override {
     for (const LogEventPtr& event : events) ids.push_back(event->id);
     current += events.size();
     loop_.RequestTurnEnd();

@@ -24,7 +24,7 @@ std::string LocalCentre::Publish(const std::vector<std::string>& topics, std::st
   return assigned;
 }
 
-void LocalCentre::OnCommitted(std::vector<LogEventPtr> events, uint64_t oldest_retained_seq) {
+void LocalCentre::OnCommitted(std::span<LogEventPtr> events, uint64_t oldest_retained_seq) {
   fanout_.Publish(events, oldest_retained_seq);
 }
 

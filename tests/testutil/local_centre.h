@@ -40,7 +40,7 @@ class LocalCentre final : public CommitSink, public FanoutHost {
   void AnswerLookups();
 
   // CommitSink.
-  void OnCommitted(std::vector<LogEventPtr> events, uint64_t oldest_retained_seq) override;
+  void OnCommitted(std::span<LogEventPtr> events, uint64_t oldest_retained_seq) override;
   void OnGap(uint64_t position) override { fanout_.OnGap(position); }
   // FanoutHost.
   void Locate(uint64_t request, const std::string& id) override;
