@@ -1,5 +1,6 @@
 #include "core/sse_encoder.h"
 
+#include <algorithm>
 #include <cassert>
 #include <charconv>
 #include <cstring>
@@ -16,26 +17,32 @@ constexpr std::string_view kRetryPrefix = "retry: ";
 constexpr std::string_view kDataPrefix = "data: ";
 constexpr std::string_view kEmptyDataLine = "data:\n";
 
-constexpr uint64_t kOnes = 0x0101010101010101ULL;
-constexpr uint64_t kHighBits = 0x8080808080808080ULL;
+// Finds the line breaks of one data field from left to right. The C library's memchr
+// (vectorised) looks for CR and LF separately; where one was found is kept until the scan
+// passes it, so a field is read once for each however many breaks it holds. Data lines
+// are usually long compared with the number of breaks.
+class LineBreaks {
+ public:
+  LineBreaks(const char* begin, const char* end)
+      : end_(end), next_lf_(Find(begin, '\n')), next_cr_(Find(begin, '\r')) {}
 
-// Nonzero iff some byte of `v` is zero (the classic exact SWAR test).
-inline uint64_t ZeroByteMask(uint64_t v) {
-  return (v - kOnes) & ~v & kHighBits;
-}
-
-// First CR or LF in [p, end), or end. Scans a word at a time because data lines are
-// usually long compared with the number of breaks.
-const char* FindLineBreak(const char* p, const char* end) {
-  while (end - p >= 8) {
-    uint64_t word;
-    std::memcpy(&word, p, 8);
-    if (ZeroByteMask(word ^ (kOnes * '\n')) | ZeroByteMask(word ^ (kOnes * '\r'))) break;
-    p += 8;
+  // The first CR or LF in [p, end), or end.
+  const char* From(const char* p) {
+    if (next_lf_ < p) next_lf_ = Find(p, '\n');
+    if (next_cr_ < p) next_cr_ = Find(p, '\r');
+    return std::min(next_lf_, next_cr_);
   }
-  while (p < end && *p != '\n' && *p != '\r') ++p;
-  return p;
-}
+
+ private:
+  const char* Find(const char* p, char c) const {
+    const void* hit = std::memchr(p, c, static_cast<size_t>(end_ - p));
+    return hit != nullptr ? static_cast<const char*>(hit) : end_;
+  }
+
+  const char* const end_;
+  const char* next_lf_;
+  const char* next_cr_;
+};
 
 // Past the line break at `p` (which points at CR or LF); CRLF counts as one break.
 inline const char* SkipLineBreak(const char* p, const char* end) {
@@ -68,9 +75,10 @@ inline char* Put(char* dst, std::string_view s) {
 size_t DataLinesSize(std::string_view data) {
   const char* p = data.data();
   const char* const end = p + data.size();
+  LineBreaks breaks(p, end);
   size_t size = 0;
   while (true) {
-    const char* brk = FindLineBreak(p, end);
+    const char* brk = breaks.From(p);
     const size_t len = static_cast<size_t>(brk - p);
     size += len == 0 ? kEmptyDataLine.size() : kDataPrefix.size() + len + 1;
     if (brk == end) return size;
@@ -81,8 +89,9 @@ size_t DataLinesSize(std::string_view data) {
 char* PutDataLines(char* dst, std::string_view data) {
   const char* p = data.data();
   const char* const end = p + data.size();
+  LineBreaks breaks(p, end);
   while (true) {
-    const char* brk = FindLineBreak(p, end);
+    const char* brk = breaks.From(p);
     const size_t len = static_cast<size_t>(brk - p);
     if (len == 0) {
       dst = Put(dst, kEmptyDataLine);
