@@ -15,15 +15,25 @@ void* ThreadFrameBuffer() {
   return buffer.get();
 }
 
+ItemSlots& ThreadItemSlots() {
+  thread_local ItemSlots slots;
+  return slots;
+}
+
 SessionAllocator& From(void* self) {
   return *static_cast<SessionAllocator*>(self);
 }
 
 }  // namespace
 
+ItemSlots::ItemSlots() {
+  for (size_t i = kSlots; i > 0; --i) Give(storage_ + (i - 1) * kSlotBytes);
+}
+
 SessionAllocator::SessionAllocator()
     : mem_{this, &SessionAllocator::Malloc, &SessionAllocator::Free, &SessionAllocator::Calloc,
-           &SessionAllocator::Realloc} {}
+           &SessionAllocator::Realloc},
+      slots_(ThreadItemSlots()) {}
 
 void* SessionAllocator::Malloc(size_t size, void* self) {
   SessionAllocator& allocator = From(self);
@@ -31,11 +41,19 @@ void* SessionAllocator::Malloc(size_t size, void* self) {
     allocator.shared_ = ThreadFrameBuffer();
     return allocator.shared_;
   }
+  if (size >= ItemSlots::kMinBytes && size <= ItemSlots::kSlotBytes) {
+    if (void* slot = allocator.slots_.Take()) return slot;
+  }
   return std::malloc(size);
 }
 
 void SessionAllocator::Free(void* ptr, void* self) {
-  if (ptr != nullptr && ptr == From(self).shared_) return;  // the thread keeps it
+  SessionAllocator& allocator = From(self);
+  if (ptr != nullptr && ptr == allocator.shared_) return;  // the thread keeps it
+  if (allocator.slots_.Owns(ptr)) {
+    allocator.slots_.Give(ptr);
+    return;
+  }
   std::free(ptr);
 }
 
@@ -47,6 +65,14 @@ void* SessionAllocator::Realloc(void* ptr, size_t size, void* self) {
   // nghttp2 allocates its buffers, the frame buffer included, with realloc(nullptr).
   if (ptr == nullptr) return Malloc(size, self);
   SessionAllocator& allocator = From(self);
+  if (allocator.slots_.Owns(ptr)) {
+    if (size >= ItemSlots::kMinBytes && size <= ItemSlots::kSlotBytes) return ptr;
+    void* moved = std::malloc(size);
+    if (moved == nullptr) return nullptr;
+    std::memcpy(moved, ptr, size < ItemSlots::kSlotBytes ? size : ItemSlots::kSlotBytes);
+    allocator.slots_.Give(ptr);
+    return moved;
+  }
   if (ptr != allocator.shared_) return std::realloc(ptr, size);
   // nghttp2 never resizes its frame buffer; should a release do so, the session gets a
   // private copy and stops sharing.

@@ -17,6 +17,12 @@
 // KiB is a third of what an idle TLS connection used to cost (docs/BENCHMARKS.md, issue
 // 14); with nghttp2 releases that size the buffer differently nothing is shared.
 //
+// The other exception: small blocks of 129 to 160 bytes, the size of nghttp2's outbound
+// item (152 bytes in 1.52 on x86-64), one of which is made and freed for every frame
+// nghttp2 queues — each restarted data source of an event stream, so once per delivery
+// turn per stream. They come from a few slots the thread keeps (ItemSlots), falling back
+// to malloc when all are taken.
+//
 // Lifetime: must outlive the nghttp2 session it was given to (nghttp2 keeps a copy of
 // mem() pointing here). Single-threaded, like the session.
 #pragma once
@@ -24,8 +30,35 @@
 #include <nghttp2/nghttp2.h>
 
 #include <cstddef>
+#include <cstdint>
 
 namespace ssegw::h2 {
+
+// The calling thread's slots for nghttp2's outbound items; see above.
+class ItemSlots {
+ public:
+  static constexpr size_t kMinBytes = 129;
+  static constexpr size_t kSlotBytes = 160;
+  static constexpr size_t kSlots = 32;
+
+  ItemSlots();
+  ItemSlots(const ItemSlots&) = delete;
+  ItemSlots& operator=(const ItemSlots&) = delete;
+
+  // A free slot, or nullptr when all are taken.
+  void* Take() { return free_count_ == 0 ? nullptr : free_[--free_count_]; }
+  bool Owns(const void* ptr) const {
+    const auto* p = static_cast<const unsigned char*>(ptr);
+    return p >= storage_ && p < storage_ + sizeof(storage_);
+  }
+  void Give(void* slot) { free_[free_count_++] = slot; }
+  size_t free_count() const { return free_count_; }
+
+ private:
+  alignas(std::max_align_t) unsigned char storage_[kSlots * kSlotBytes];
+  void* free_[kSlots];
+  size_t free_count_ = 0;
+};
 
 class SessionAllocator {
  public:
@@ -44,6 +77,9 @@ class SessionAllocator {
   void BeginSessionCreation() { creating_ = true; }
   void EndSessionCreation() { creating_ = false; }
 
+  // The creating thread's slots for outbound items.
+  const ItemSlots& item_slots() const { return slots_; }
+
   // The thread's shared buffer if this session's frame buffer is it, else nullptr.
   const void* shared_frame_buffer() const { return shared_; }
 
@@ -54,6 +90,7 @@ class SessionAllocator {
   static void* Realloc(void* ptr, size_t size, void* self);
 
   nghttp2_mem mem_;
+  ItemSlots& slots_;  // the creating thread's
   bool creating_ = false;
   void* shared_ = nullptr;  // the thread's buffer, once handed to nghttp2
 };

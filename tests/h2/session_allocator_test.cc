@@ -85,6 +85,54 @@ TEST(SessionAllocatorTest, EachThreadHasItsOwnBuffer) {
   nghttp2_session_del(a);
 }
 
+TEST(SessionAllocatorTest, ItemSizedBlocksComeFromTheThreadsSlotsThenFromMalloc) {
+  SessionAllocator allocator;
+  nghttp2_mem* mem = allocator.mem();
+  const ItemSlots& slots = allocator.item_slots();
+  const size_t free_before = slots.free_count();
+  ASSERT_GT(free_before, 0u);
+  std::vector<void*> blocks;
+  for (size_t i = 0; i < free_before + 3; ++i) {
+    blocks.push_back(mem->malloc(ItemSlots::kSlotBytes, mem->mem_user_data));
+  }
+  EXPECT_EQ(slots.free_count(), 0u);
+  for (size_t i = 0; i < blocks.size(); ++i) {
+    EXPECT_EQ(slots.Owns(blocks[i]), i < free_before) << i;
+  }
+  // Sizes outside the range never take a slot.
+  void* small = mem->malloc(ItemSlots::kMinBytes - 1, mem->mem_user_data);
+  EXPECT_FALSE(slots.Owns(small));
+  mem->free(small, mem->mem_user_data);
+  for (void* block : blocks) mem->free(block, mem->mem_user_data);
+  EXPECT_EQ(slots.free_count(), free_before);
+
+  // Grown past the slot, a block moves to malloc with its bytes and gives the slot back.
+  auto* block = static_cast<unsigned char*>(mem->malloc(ItemSlots::kMinBytes, mem->mem_user_data));
+  ASSERT_TRUE(slots.Owns(block));
+  for (size_t i = 0; i < ItemSlots::kMinBytes; ++i) block[i] = static_cast<unsigned char>(i);
+  auto* grown = static_cast<unsigned char*>(mem->realloc(block, 4096, mem->mem_user_data));
+  EXPECT_FALSE(slots.Owns(grown));
+  EXPECT_EQ(slots.free_count(), free_before);
+  for (size_t i = 0; i < ItemSlots::kMinBytes; ++i) ASSERT_EQ(grown[i], i);
+  mem->free(grown, mem->mem_user_data);
+}
+
+// Fails when an nghttp2 release changes the size of its outbound item: the slots would
+// then serve nothing (and the deliveries would pay a malloc and a free again).
+TEST(SessionAllocatorTest, NghttpOutboundItemsUseTheSlots) {
+  SessionAllocator allocator;
+  nghttp2_session* session = NewSession(allocator);
+  ASSERT_NE(session, nullptr);
+  const size_t free_before = allocator.item_slots().free_count();
+  ASSERT_EQ(nghttp2_submit_ping(session, NGHTTP2_FLAG_NONE, nullptr), 0);
+  EXPECT_EQ(allocator.item_slots().free_count(), free_before - 1);
+  const uint8_t* data = nullptr;
+  while (nghttp2_session_mem_send(session, &data) > 0) {
+  }
+  EXPECT_EQ(allocator.item_slots().free_count(), free_before);
+  nghttp2_session_del(session);
+}
+
 // Two connections' sessions, their output produced one frame at a time in turn, so each
 // frame of one is packed into the shared buffer right after a frame of the other.
 TEST(SessionAllocatorTest, InterleavedSessionsSendOnlyTheirOwnFrames) {
