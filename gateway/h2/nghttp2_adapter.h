@@ -30,7 +30,12 @@ namespace adapter {
 int SubmitResponse(nghttp2_session* session, int32_t stream_id, std::span<const nghttp2_nv> headers,
                    http::BodySource* body);
 
-// The BodySource that SubmitResponse registered, from a send_data_callback's source.
+// Starts a new data source for a stream whose previous one drained (its last frame had
+// BodySource::Chunk::drains): the response goes on with `body`'s next bytes. Returns 0 or
+// a negative nghttp2_error (NGHTTP2_ERR_STREAM_CLOSED once the stream is gone).
+int SubmitBody(nghttp2_session* session, int32_t stream_id, http::BodySource* body);
+
+// The BodySource that SubmitResponse or SubmitBody registered, from a send_data_callback's source.
 http::BodySource* BodySourceOf(nghttp2_data_source* source);
 
 // nghttp2_session_mem_recv: bytes consumed, or a negative nghttp2_error.

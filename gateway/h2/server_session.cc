@@ -9,6 +9,13 @@
 // (SessionAllocator); OnSendData must therefore never answer NGHTTP2_ERR_WOULDBLOCK
 // from inside mem_send.
 //
+// An event stream's data source stops whenever its queue is empty: deferred, when
+// NextChunk found nothing, or drained, when a frame took the whole queue and ended the
+// source with EOF + NO_END_STREAM (so nghttp2 lets go of it rather than asking again only
+// to hear it is empty). New output notes the stream (OnStreamData, waking_), and
+// ProduceOutput restarts the noted sources a few at a time between mem_send calls:
+// resume_data for a deferred one, a new source (adapter::SubmitBody) for a drained one.
+//
 // Streams closed by nghttp2 are unsubscribed at once (so the fanout stops delivering) but
 // freed only when the public call that led to the close returns (closed_), never inside
 // a callback stack that may still hold them.
@@ -95,7 +102,9 @@ class ServerSession final : public HttpSession, public StreamOwner {
   bool Finished() const override {
     return nghttp2_session_want_read(session_) == 0 && nghttp2_session_want_write(session_) == 0;
   }
-  bool WantsWrite() const override { return nghttp2_session_want_write(session_) != 0; }
+  bool WantsWrite() const override {
+    return !waking_.empty() || nghttp2_session_want_write(session_) != 0;
+  }
   size_t open_sse_streams() const override { return open_event_streams_; }
 
   // StreamOwner.
@@ -144,6 +153,8 @@ class ServerSession final : public HttpSession, public StreamOwner {
   int Respond(Stream& stream, const Reply& reply);
   int RespondEventStream(Stream& stream, const Reply& reply, std::span<const nghttp2_nv> nv);
   void Detach(Stream& stream);
+  // Restarts up to `count` more of the sources waking_ holds. false: fatal.
+  bool WakeSources(size_t count);
   // Past the slow-consumer grace: RST_STREAM(CANCEL), its queue freed now.
   void ResetSlowStream(Stream& stream);
   // Keeps the first fatal nghttp2 error; callbacks then fail the whole session.
@@ -169,6 +180,10 @@ class ServerSession final : public HttpSession, public StreamOwner {
   // Held by the log's pending answers, which find it expired once the session is gone.
   std::shared_ptr<char> alive_ = std::make_shared<char>();
 
+  // Streams with new output whose data source nghttp2 is not holding ready (TakeSource),
+  // in the order their output came; those before woken_ are restarted.
+  std::vector<std::pair<Stream*, Stream::Source>> waking_;
+  size_t woken_ = 0;
   std::string* out_ = nullptr;  // set only during ProduceOutput
   size_t out_limit_ = 0;
   uint64_t now_ms_ = 0;
@@ -377,10 +392,17 @@ void ServerSession::Terminate(uint32_t error_code) {
 }
 
 bool ServerSession::ProduceOutput(std::string* out, size_t max_bytes) {
+  // nghttp2 keeps the sources it may ask in a priority queue, pushed and popped once per
+  // frame: fed a few at a time, that queue stays short, whatever the number of streams.
+  constexpr size_t kSourcesPerSend = 4;
   out_ = out;
   out_limit_ = max_bytes;
   bool ok = true;
   while (out->size() < max_bytes) {
+    if (!WakeSources(kSourcesPerSend)) {
+      ok = false;
+      break;
+    }
     const uint8_t* data = nullptr;
     const int64_t n = adapter::MemSend(session_, &data);
     if (n < 0) {
@@ -390,9 +412,12 @@ bool ServerSession::ProduceOutput(std::string* out, size_t max_bytes) {
     }
     // 0: nothing ready, or OnSendData paused at the cap (NO_COPY frames are written by
     // OnSendData and never returned here).
-    if (n == 0) break;
+    if (n == 0 && woken_ == waking_.size()) break;
     out->append(reinterpret_cast<const char*>(data), static_cast<size_t>(n));
   }
+  // Those not restarted yet wait for the next call, in order.
+  waking_.erase(waking_.begin(), waking_.begin() + static_cast<std::ptrdiff_t>(woken_));
+  woken_ = 0;
   out_ = nullptr;
   closed_.clear();
   return ok && error_ == 0;
@@ -471,14 +496,30 @@ void ServerSession::Shutdown() {
 }
 
 void ServerSession::OnStreamData(Stream& stream) {
-  // Only a paused source needs resuming. Asking nghttp2 for every event costs a stream
-  // lookup each time, and with several events per turn most streams are not paused.
-  if (stream.responded() && stream.TakeDeferred()) {
-    // INVALID_ARGUMENT just means nghttp2 has no data item for it any more (the stream
-    // is closing): nothing to resume.
-    (void)nghttp2_session_resume_data(session_, stream.id());
+  // Restarted in ProduceOutput, a few at a time; with several events per turn only the
+  // first one of a stream finds its source stopped.
+  if (stream.responded()) {
+    const Stream::Source source = stream.TakeSource();
+    if (source != Stream::Source::kScheduled) waking_.push_back({&stream, source});
   }
   owner_.OnOutputPending();
+}
+
+bool ServerSession::WakeSources(size_t count) {
+  const size_t end = std::min(waking_.size(), woken_ + count);
+  for (; woken_ < end; ++woken_) {
+    const auto [stream, source] = waking_[woken_];
+    if (stream == nullptr) continue;  // closed since
+    // Non-fatal errors just mean nghttp2 is done with the stream (it is closing).
+    const int rv = source == Stream::Source::kDeferred
+                       ? nghttp2_session_resume_data(session_, stream->id())
+                       : adapter::SubmitBody(session_, stream->id(), stream);
+    if (rv != 0 && nghttp2_is_fatal(rv)) {
+      Fail(rv);
+      return false;
+    }
+  }
+  return true;
 }
 
 int ServerSession::OnBeginHeaders(const nghttp2_frame& frame) {
@@ -673,6 +714,9 @@ int ServerSession::OnStreamClose(int32_t stream_id) {
   awaiting_body_.erase(stream_id);
   auto it = streams_.find(stream_id);
   if (it == streams_.end()) return 0;
+  for (size_t i = woken_; i < waking_.size(); ++i) {
+    if (waking_[i].first == it->second.get()) waking_[i].first = nullptr;
+  }
   Detach(*it->second);
   closed_.push_back(std::move(it->second));
   streams_.erase(it);

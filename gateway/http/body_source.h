@@ -21,6 +21,9 @@ class BodySource {
     Kind kind = Kind::kDeferred;
     size_t length = 0;        // payload bytes of the next frame or chunk (kData)
     bool end_stream = false;  // that frame ends the body (kData)
+    // That frame takes everything queued but the body goes on (kData): the HTTP/2 codec
+    // ends its data source there and starts a new one when more comes.
+    bool drains = false;
   };
   // The next frame's size, at most `max_length`; kDeferred: nothing now — the source's
   // owner is told (StreamOwner::OnStreamData) when there is more.

@@ -165,23 +165,26 @@ void Stream::Abandon() {
 
 BodySource::Chunk Stream::NextChunk(size_t max_length) {
   if (abandoned_) {
-    deferred_ = true;
+    source_ = Source::kDeferred;
     return {};
-  }
-  // The fanout refills it later in the turn, outside this callback.
-  if (refused_offer_ && !ending_ && queue_.pending_bytes() <= queue_.limit() / 2) {
-    refused_offer_ = false;
-    owner_.fanout().Resume(this);
   }
   const size_t pending = queue_.pending_bytes();
   if (pending == 0 && !ending_) {
-    deferred_ = true;
+    source_ = Source::kDeferred;
     return {};
   }
   Chunk chunk;
   chunk.kind = Chunk::Kind::kData;
   chunk.length = std::min(pending, max_length);
   chunk.end_stream = ending_ && chunk.length == pending;
+  chunk.drains = !ending_ && chunk.length == pending;
+  if (chunk.drains) source_ = Source::kDrained;
+  // Replay waiting for room is offered more once this frame leaves the queue at half or
+  // less; the fanout refills it later in the turn, outside this callback.
+  if (refused_offer_ && !ending_ && pending - chunk.length <= queue_.limit() / 2) {
+    refused_offer_ = false;
+    owner_.fanout().Resume(this);
+  }
   return chunk;
 }
 

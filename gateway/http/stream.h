@@ -3,9 +3,9 @@
 // DATA) or chunks (HTTP/1.1) from.
 //
 // A fixed response (404, /metrics, ...) queues its whole body and ends. An event stream
-// is a fanout Subscriber: Deliver() queues a reference to the shared encoded event, resumes
-// the deferred data source and tells the owner there is output. Its queue is capped
-// (OutboundQueue): the first refused event triggers the slow-consumer rule — nothing more
+// is a fanout Subscriber: Deliver() queues a reference to the shared encoded event and
+// tells the owner there is output (the owner restarts its data source, see TakeSource). Its queue
+// is capped (OutboundQueue): the first refused event triggers the slow-consumer rule — nothing more
 // is accepted and the stream ends cleanly once what is queued has been sent, so the
 // client reconnects with Last-Event-ID and catches up from history. The stream leaves
 // the router at once and the owner is told (OnSlowConsumer); a client that has not taken
@@ -45,8 +45,8 @@ class Stream;
 // What a stream needs from its session.
 class StreamOwner {
  public:
-  // `stream` has new bytes queued or has just been told to end: its data source must be
-  // resumed and the connection has output pending.
+  // `stream` has new bytes queued or has just been told to end: its data source may need
+  // restarting (TakeSource) and the connection has output pending.
   virtual void OnStreamData(Stream& stream) = 0;
   virtual GatewayCounters& counters() = 0;
   virtual Fanout& fanout() = 0;
@@ -125,11 +125,14 @@ class Stream final : public Subscriber, public BodySource {
   // Frees the queue at once; nothing more is sent, not even the end of the body.
   void Abandon();
 
-  // Whether the data source is paused (the last NextChunk had nothing to send), and
-  // from now on counts it as resumed: the HTTP/2 codec resumes its nghttp2 data source
-  // only when this is true, so a stream that already has output scheduled is not resumed
-  // again for every further event of the same turn.
-  bool TakeDeferred() { return std::exchange(deferred_, false); }
+  // Where the codec's data source stands, as the HTTP/2 codec must know it to restart
+  // the source when there is new output: scheduled (nghttp2 will ask NextChunk), deferred
+  // (the last NextChunk had nothing: resume it) or drained (the last frame took the whole
+  // queue and ended the source, not the stream: submit a new one).
+  enum class Source { kScheduled, kDeferred, kDrained };
+  // The state, which from now on counts as scheduled: the codec restarts the source only
+  // when this is not kScheduled, so one restart serves every event of a turn.
+  Source TakeSource() { return std::exchange(source_, Source::kScheduled); }
 
   // BodySource. NextChunk asks the fanout for more replay once the queue has drained.
   Chunk NextChunk(size_t max_length) override;
@@ -151,8 +154,8 @@ class Stream final : public Subscriber, public BodySource {
   uint64_t events_sent_ = 0;
   bool event_stream_ = false;
   bool ending_ = false;
-  bool refused_offer_ = false;  // replay waits for the queue to drain (Fanout::Resume)
-  bool deferred_ = false;       // NextChunk returned kDeferred and nobody has resumed it since
+  bool refused_offer_ = false;          // replay waits for the queue to drain (Fanout::Resume)
+  Source source_ = Source::kScheduled;  // see TakeSource
   // Stamped when bytes are written rather than queued: the session's clock is fresh
   // then, and a keep-alive is due when the peer has seen nothing for a while.
   uint64_t last_sent_ms_ = 0;

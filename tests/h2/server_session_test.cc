@@ -74,6 +74,58 @@ TEST(ServerSessionTest, ThousandStreamsOnOneSessionAllReceiveTheEvent) {
   EXPECT_EQ(pair.env().counters().events_delivered_total, 1000u);
 }
 
+// Each turn's event drains every stream's queue, which ends its data source (EOF without
+// END_STREAM); the next event starts a new one, and the shutdown's end of body another.
+TEST(ServerSessionTest, StreamsWhoseQueuesDrainEveryTurnGetEveryEventThenTheirEnd) {
+  SessionOptions options;
+  options.max_concurrent_streams = 50;
+  H2Pair pair(options);
+  std::vector<int32_t> ids;
+  for (int i = 0; i < 50; ++i) ids.push_back(pair.Get("/events/t"));
+  pair.Pump();
+  std::vector<std::string> expected;
+  for (int turn = 0; turn < 30; ++turn) {
+    expected.push_back("e" + std::to_string(turn));
+    pair.env().Publish({"t"}, "d", expected.back());
+    pair.Pump();
+    ASSERT_EQ(Ids(pair.stream(ids.front())), expected);
+  }
+  pair.server().Shutdown();
+  pair.Pump();
+  for (int32_t id : ids) {
+    EXPECT_EQ(Ids(pair.stream(id)), expected) << id;
+    EXPECT_TRUE(pair.stream(id).end_stream) << id;
+    EXPECT_FALSE(pair.stream(id).reset) << id;
+  }
+  EXPECT_TRUE(pair.server_ok);
+  EXPECT_EQ(pair.env().counters().events_delivered_total, 50u * 30u);
+}
+
+// Streams the client resets after an event was queued for them, but before the server
+// wrote it, are dropped from the sources waiting to restart; the others still get it.
+TEST(ServerSessionTest, StreamsResetBeforeTheirEventIsWrittenDoNotHoldUpTheOthers) {
+  H2Pair pair;
+  std::vector<int32_t> ids;
+  for (int i = 0; i < 12; ++i) ids.push_back(pair.Get("/events/t"));
+  pair.Pump();
+  pair.env().Publish({"t"}, "d", "e1");
+  for (size_t i = 0; i < ids.size(); i += 2) {
+    nghttp2_submit_rst_stream(pair.client(), NGHTTP2_FLAG_NONE, ids[i], NGHTTP2_CANCEL);
+  }
+  pair.Pump();
+  pair.env().Publish({"t"}, "d", "e2");
+  pair.Pump();
+  for (size_t i = 0; i < ids.size(); ++i) {
+    if (i % 2 == 0) {
+      EXPECT_TRUE(pair.stream(ids[i]).body.empty()) << ids[i];
+    } else {
+      EXPECT_EQ(Ids(pair.stream(ids[i])), (std::vector<std::string>{"e1", "e2"})) << ids[i];
+    }
+  }
+  EXPECT_TRUE(pair.server_ok);
+  EXPECT_EQ(pair.env().counters().streams, 6u);
+}
+
 TEST(ServerSessionTest, EventOnSeveralSubscribedTopicsArrivesOnce) {
   H2Pair pair;
   const int32_t id = pair.Get("/events?topic=a&topic=b");
