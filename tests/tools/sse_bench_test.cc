@@ -1,7 +1,9 @@
 // sse-bench against the real gateway: it must open every stream, publish, and count
 // exactly events published × streams, with no errors, and say so in its JSON line.
 #include <gtest/gtest.h>
+#include <unistd.h>
 
+#include <fstream>
 #include <optional>
 #include <regex>
 #include <string>
@@ -112,6 +114,33 @@ TEST_F(SseBenchTest, ManyTopicsTwoThreadsBatchedPublishing) {
   EXPECT_EQ(Field(run.json, "lost"), 0);
   EXPECT_EQ(Field(run.json, "errors"), 0);
   EXPECT_EQ(run.progress, "");  // --json-only: no progress lines
+}
+
+TEST_F(SseBenchTest, SamplesFileHoldsEveryRecordedSampleInPublishOrder) {
+  const std::string path = ::testing::TempDir() + "bench-samples-" + std::to_string(getpid());
+  const BenchRun run =
+      Run({"--url", Url("samples"), "--connections", "2", "--streams", "5", "--threads", "2",
+           "--duration", "1", "--warmup", "0.5", "--publish-rate", "40", "--socket",
+           gateway_->socket_path(), "--json-only", "--samples-file", path});
+  SCOPED_TRACE(run.output);
+  ASSERT_EQ(run.exit_code, 0);
+  std::ifstream in(path);
+  double previous_at = -1;
+  size_t lines = 0;
+  double at = 0;
+  double latency_ms = 0;
+  while (in >> at >> latency_ms) {
+    ++lines;
+    EXPECT_GE(at, previous_at);  // publish order across both receive threads
+    EXPECT_GT(latency_ms, 0);
+    previous_at = at;
+  }
+  EXPECT_TRUE(in.eof());  // every line parsed
+  EXPECT_GT(lines, 0u);
+  EXPECT_EQ(static_cast<double>(lines), Field(run.json, "samples"));
+  // Ten streams receive every event: each publish stamp appears ten times.
+  EXPECT_EQ(lines % 10, 0u);
+  unlink(path.c_str());
 }
 
 TEST_F(SseBenchTest, ListenOnlyHoldsStreams) {

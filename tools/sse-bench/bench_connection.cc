@@ -108,6 +108,9 @@ struct ConnectionCallbacks {
       if (stamp_ns >= context.batch_record_from_ns && stamp_ns != 0 &&
           stamp_ns <= context.batch_now_ns) {
         context.histogram.Record(context.batch_now_ns - stamp_ns);
+        if (context.keep_samples) {
+          context.samples.push_back({stamp_ns, context.batch_now_ns - stamp_ns});
+        }
       }
     });
     slot->events += events;

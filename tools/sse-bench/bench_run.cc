@@ -21,6 +21,7 @@
 #include "publish_driver.h"
 #include "receiver.h"
 #include "report.h"
+#include "samples_file.h"
 #include "source_addresses.h"
 #include "target.h"
 
@@ -66,6 +67,8 @@ class Bench {
   bool Storm(std::string* error);
   void Drain();
   RunResults Collect();
+  // After Collect(): the receivers' samples into --samples-file.
+  bool WriteSamples(std::string* error) const;
 
   // Sleeps until `deadline_ns` or until `done` returns true, printing a progress line
   // on every whole second of the run.
@@ -193,6 +196,7 @@ void Bench::StartReceivers() {
     config.connections = std::move(share);
     config.sources = sources_;
     config.resume_sessions = options_.resume;
+    config.keep_samples = !options_.samples_file.empty();
     receivers_.push_back(std::make_unique<Receiver>(std::move(config)));
   }
   for (auto& receiver : receivers_) receiver->Start();
@@ -530,6 +534,15 @@ RunResults Bench::Collect() {
   return r;
 }
 
+bool Bench::WriteSamples(std::string* error) const {
+  std::vector<LatencySample> samples;
+  for (const auto& receiver : receivers_) {  // joined by Collect()
+    samples.insert(samples.end(), receiver->samples().begin(), receiver->samples().end());
+  }
+  return WriteSamplesFile(options_.samples_file, record_from_ns_.load(std::memory_order_relaxed),
+                          std::move(samples), error);
+}
+
 int Bench::Run() {
   std::string error;
   if (!Prepare(&error)) {
@@ -581,6 +594,10 @@ int Bench::Run() {
   const RunResults results = Collect();
   std::printf("%s\n", ToJsonLine(results).c_str());
   std::fflush(stdout);
+  if (!options_.samples_file.empty() && !WriteSamples(&error)) {
+    std::fprintf(stderr, "sse-bench: %s\n", error.c_str());
+    return 1;
+  }
   if (!results.first_error.empty() && !options_.json_only) {
     std::fprintf(stderr, "sse-bench: first error: %s\n", results.first_error.c_str());
   }

@@ -41,6 +41,12 @@ struct ReceiverCounters {
   Counter last_caught_up_ns;   // when the latest of them did
 };
 
+// One recorded delivery: when the event was stamped at publish, and how long it took.
+struct LatencySample {
+  uint64_t stamp_ns;
+  uint64_t latency_ns;
+};
+
 struct ReceiveContext {
   event_base* base = nullptr;
   ssl_ctx_st* ssl_ctx = nullptr;  // null: h2c, HTTP/2 with prior knowledge on plain TCP
@@ -62,6 +68,9 @@ struct ReceiveContext {
 
   ReceiverCounters counters;
   LatencyHistogram histogram;
+  // Every sample the histogram records, too, when asked for (--samples-file).
+  bool keep_samples = false;
+  std::vector<LatencySample> samples;
   // Stamps older than this are counted but not recorded in the histogram (warm-up).
   const std::atomic<uint64_t>* record_from_ns = nullptr;
 

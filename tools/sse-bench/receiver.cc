@@ -23,6 +23,7 @@ Receiver::Receiver(ReceiverConfig config) : config_(std::move(config)) {
   context_.resume_sessions = config_.resume_sessions;
   context_.read_buffer.resize(config_.read_buffer_bytes);
   context_.record_from_ns = config_.record_from_ns;
+  context_.keep_samples = config_.keep_samples;
 }
 
 Receiver::~Receiver() {

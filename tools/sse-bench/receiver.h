@@ -32,6 +32,7 @@ struct ReceiverConfig {
   std::vector<sockaddr_in> sources;  // see ReceiveContext
   bool resume_sessions = false;
   size_t read_buffer_bytes = 256 * 1024;
+  bool keep_samples = false;  // see ReceiveContext
   const std::atomic<uint64_t>* record_from_ns = nullptr;
   size_t streams_per_connection = 1;
   std::vector<size_t> connections;  // global indices of the connections this thread runs
@@ -58,6 +59,7 @@ class Receiver {
   // After Join(): every stream of this thread, and the first failure it saw (if any).
   void ForEachStream(const std::function<void(const StreamSlot&)>& visit) const;
   const std::string& first_error() const { return context_.first_error; }
+  const std::vector<LatencySample>& samples() const { return context_.samples; }
 
  private:
   void Run();
