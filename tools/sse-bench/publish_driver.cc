@@ -8,10 +8,10 @@
 
 #include <algorithm>
 #include <cerrno>
-#include <cmath>
 #include <cstring>
 
 #include "payload.h"
+#include "publish_schedule.h"
 #include "ssegw/v1/ssegw.pb.h"
 
 namespace ssebench {
@@ -22,7 +22,6 @@ namespace {
 constexpr size_t kMaxUnsentBytes = 8 << 20;
 // A reply larger than this is not a reply: the stream is out of step.
 constexpr uint64_t kMaxReplyBytes = 1 << 20;
-constexpr uint64_t kNsPerSecond = 1'000'000'000;
 
 void AppendVarint(uint64_t value, std::string* out) {
   while (value >= 0x80) {
@@ -101,7 +100,12 @@ void PublishDriver::OnSocket(int, short what, void* self) {
 }
 
 void PublishDriver::Run() {
-  base_ = event_base_new();
+  // libevent's default clock is the coarse one, whose steps (a kernel tick, often 4 ms)
+  // would move every wake-up, and so every event's departure, by up to a step.
+  event_config* config = event_config_new();
+  event_config_set_flag(config, EVENT_BASE_FLAG_PRECISE_TIMER);
+  base_ = event_base_new_with_config(config);
+  event_config_free(config);
   timer_ = event_new(base_, -1, EV_PERSIST, OnTimer, this);
   read_event_ = event_new(base_, fd_, EV_READ | EV_PERSIST, OnSocket, this);
   write_event_ = event_new(base_, fd_, EV_WRITE, OnSocket, this);
@@ -109,9 +113,9 @@ void PublishDriver::Run() {
   const double period_s = std::clamp(1.0 / config_.rate, 0.001, 0.1);
   const auto period_us = static_cast<long>(period_s * 1e6);
   const timeval period = {period_us / 1'000'000, period_us % 1'000'000};
+  start_ns_ = MonotonicNs();
   event_add(timer_, &period);
   event_add(read_event_, nullptr);
-  start_ns_ = MonotonicNs();
   Tick();
   event_base_dispatch(base_);
 
@@ -144,9 +148,7 @@ void PublishDriver::Tick() {
 }
 
 void PublishDriver::SendDue(uint64_t now_ns) {
-  const auto due = static_cast<uint64_t>(std::floor(static_cast<double>(now_ns - start_ns_) *
-                                                    config_.rate / kNsPerSecond)) +
-                   1;
+  const uint64_t due = EventsDue(now_ns - start_ns_, config_.rate);
   while (next_event_ < due && output_.size() - output_offset_ < kMaxUnsentBytes) {
     const auto events = static_cast<uint32_t>(std::min<uint64_t>(due - next_event_, config_.batch));
     AppendRequest(next_event_, events, now_ns);
