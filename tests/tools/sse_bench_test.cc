@@ -159,6 +159,11 @@ TEST_F(SseBenchTest, ReportsAMissingSocketAndBadFlags) {
                 .exit_code,
             1);
   EXPECT_EQ(Run({"--url", Url("x"), "--connections", "many"}).exit_code, 2);
+  const BenchRun unwritable = Run({"--url", Url("x"), "--samples-file", "/nonexistent/samples"});
+  EXPECT_EQ(unwritable.exit_code, 2);
+  EXPECT_NE(unwritable.output.find("cannot write --samples-file /nonexistent/samples"),
+            std::string::npos)
+      << unwritable.output;
   EXPECT_EQ(Run({"--url", "ftp://127.0.0.1:1/events/x"}).exit_code, 2);
   // Publish-only mode needs something to publish.
   EXPECT_EQ(Run({"--url", Url("x"), "--connections", "0"}).exit_code, 2);

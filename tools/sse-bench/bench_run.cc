@@ -132,6 +132,10 @@ bool Bench::Prepare(std::string* error) {
     *error = "--storm needs connections and one topic: https://HOST:PORT/events/<topic>";
     return false;
   }
+  // An unwritable --samples-file is found out now, not after the whole run.
+  if (!options_.samples_file.empty() && !WriteSamplesFile(options_.samples_file, 0, {}, error)) {
+    return false;
+  }
   if (!ResolveAddress(error)) return false;
   const size_t sources =
       SourceAddressCount(address_, options_.connections, options_.source_addresses);
