@@ -20,6 +20,8 @@ namespace {
 
 // Output not yet taken by the socket beyond which no new events are made.
 constexpr size_t kMaxUnsentBytes = 8 << 20;
+// While publishing has stopped: how often to look whether every reply is in.
+constexpr uint64_t kDrainPollNs = 1'000'000;
 // A reply larger than this is not a reply: the stream is out of step.
 constexpr uint64_t kMaxReplyBytes = 1 << 20;
 
@@ -106,15 +108,10 @@ void PublishDriver::Run() {
   event_config_set_flag(config, EVENT_BASE_FLAG_PRECISE_TIMER);
   base_ = event_base_new_with_config(config);
   event_config_free(config);
-  timer_ = event_new(base_, -1, EV_PERSIST, OnTimer, this);
+  timer_ = evtimer_new(base_, OnTimer, this);  // armed again by every Tick
   read_event_ = event_new(base_, fd_, EV_READ | EV_PERSIST, OnSocket, this);
   write_event_ = event_new(base_, fd_, EV_WRITE, OnSocket, this);
-  // Slow rates tick once per event; fast ones every millisecond with several events.
-  const double period_s = std::clamp(1.0 / config_.rate, 0.001, 0.1);
-  const auto period_us = static_cast<long>(period_s * 1e6);
-  const timeval period = {period_us / 1'000'000, period_us % 1'000'000};
   start_ns_ = MonotonicNs();
-  event_add(timer_, &period);
   event_add(read_event_, nullptr);
   Tick();
   event_base_dispatch(base_);
@@ -141,10 +138,21 @@ void PublishDriver::Tick() {
     if (stop_deadline_ns_ == 0) {
       stop_deadline_ns_ = now + static_cast<uint64_t>(config_.drain.count()) * 1'000'000;
     }
-    if (in_flight_.empty() || now >= stop_deadline_ns_) event_base_loopbreak(base_);
+    if (in_flight_.empty() || now >= stop_deadline_ns_) {
+      event_base_loopbreak(base_);
+    } else {
+      WakeAfter(kDrainPollNs);
+    }
     return;
   }
   SendDue(now);
+  WakeAfter(WakeDelayNs(MonotonicNs() - start_ns_, next_event_, config_.rate));
+}
+
+void PublishDriver::WakeAfter(uint64_t delay_ns) {
+  const timeval delay = {static_cast<time_t>(delay_ns / 1'000'000'000),
+                         static_cast<suseconds_t>(delay_ns % 1'000'000'000 / 1'000)};
+  event_add(timer_, &delay);
 }
 
 void PublishDriver::SendDue(uint64_t now_ns) {

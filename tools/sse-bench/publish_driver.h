@@ -78,6 +78,7 @@ class PublishDriver {
 
   void Run();
   void Tick();
+  void WakeAfter(uint64_t delay_ns);  // the next Tick, once
   void SendDue(uint64_t now_ns);
   void AppendRequest(uint64_t first_event, uint32_t events, uint64_t stamp_ns);
   void WriteSome();

@@ -1,15 +1,14 @@
-// When the publisher's events are due: event k at start + k / rate.
+// When the publisher's events leave: event k at start + k / rate, and the publisher's
+// wake-ups aimed at those times.
 //
-// The publisher wakes on a timer whose period is one event's interval at slow rates, and
-// its wake-ups land a little before or after each event's time. Counting only the events
-// whose time has passed would, for a wake-up a few microseconds early, send nothing and
-// then two events with one stamp at the next wake-up: a burst the rate does not ask for,
-// whose second event waits behind the first's fan-out. Counting the events due within
-// half an interval sends exactly one per wake-up while the wake-ups stay within half an
-// interval of their times; at fast rates (many events per wake-up) the half event is
-// noise.
+// A repeating timer drifts from such a schedule: each wake-up lands a little before or
+// after an event's time, and one that lands early sends nothing, so the next sends two
+// events with one stamp — a burst the rate does not ask for, whose second event waits
+// behind the first's fan-out. Aiming every wake-up at the next event's own time keeps
+// one event per wake-up, whatever the delay of the wake-up before.
 #pragma once
 
+#include <algorithm>
 #include <cmath>
 #include <cstdint>
 
@@ -17,7 +16,19 @@ namespace ssebench {
 
 // How many events are due `elapsed_ns` after the start at `rate` events per second.
 inline uint64_t EventsDue(uint64_t elapsed_ns, double rate) {
-  return static_cast<uint64_t>(std::floor(static_cast<double>(elapsed_ns) * rate / 1e9 + 0.5)) + 1;
+  return static_cast<uint64_t>(std::floor(static_cast<double>(elapsed_ns) * rate / 1e9)) + 1;
+}
+
+// How long to sleep, `elapsed_ns` after the start, before event `next_event` is due: until
+// its time, but at least a millisecond (above 1,000 events/s a millisecond's worth leave
+// together, and an event still due because the socket is backed up is not retried in a
+// busy loop) and at most 100 ms (a stop is noticed within that).
+inline uint64_t WakeDelayNs(uint64_t elapsed_ns, uint64_t next_event, double rate) {
+  constexpr uint64_t kMs = 1'000'000;
+  const auto due_ns =
+      static_cast<uint64_t>(std::ceil(static_cast<double>(next_event) * 1e9 / rate));
+  const uint64_t wait = due_ns > elapsed_ns ? due_ns - elapsed_ns : 0;
+  return std::clamp<uint64_t>(wait, kMs, 100 * kMs);
 }
 
 }  // namespace ssebench
