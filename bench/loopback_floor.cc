@@ -17,6 +17,8 @@
 
 #include <CLI/CLI.hpp>
 #include <algorithm>
+#include <atomic>
+#include <cerrno>
 #include <chrono>
 #include <cstdint>
 #include <cstdio>
@@ -106,38 +108,46 @@ int main(int argc, char** argv) {
   }
   std::vector<uint64_t> latencies;
   latencies.reserve(static_cast<size_t>(count));
-  bool reader_ok = true;
+  std::atomic<bool> failed = false;  // either side: the other stops too
   std::thread reading([&] {
-    reader_ok = Pin(reader_cpu);
     const int epoll = epoll_create1(0);
     epoll_event interest{};
     interest.events = EPOLLIN;
-    epoll_ctl(epoll, EPOLL_CTL_ADD, reader, &interest);
-    for (int i = 0; i < count && reader_ok; ++i) {
+    if (!Pin(reader_cpu) || epoll < 0 || epoll_ctl(epoll, EPOLL_CTL_ADD, reader, &interest) != 0) {
+      failed = true;
+    }
+    while (!failed && latencies.size() < static_cast<size_t>(count)) {
       epoll_event ready;
-      if (epoll_wait(epoll, &ready, 1, -1) != 1) continue;  // EINTR: wait again
+      const int n = epoll_wait(epoll, &ready, 1, -1);
+      if (n < 0 && errno == EINTR) continue;
       uint64_t stamp = 0;
-      reader_ok = ReadExactly(reader, &stamp, sizeof stamp);
+      if (n != 1 || !ReadExactly(reader, &stamp, sizeof stamp)) {
+        failed = true;  // an error, or the writer gave up and shut its side
+        break;
+      }
       latencies.push_back(NowNs() - stamp);
     }
-    close(epoll);
+    if (epoll >= 0) close(epoll);
   });
 
-  const bool writer_pinned = Pin(writer_cpu);
+  if (!Pin(writer_cpu)) failed = true;
   const auto period = std::chrono::nanoseconds(static_cast<int64_t>(1e9 / rate));
   auto next = Clock::now() + period;
-  for (int i = 0; i < count && writer_pinned; ++i) {
+  for (int i = 0; i < count && !failed; ++i) {
     std::this_thread::sleep_until(next);
     next += period;
     const uint64_t stamp = NowNs();
-    if (write(writer, &stamp, sizeof stamp) != sizeof stamp) break;
+    if (write(writer, &stamp, sizeof stamp) != sizeof stamp) failed = true;
   }
-  if (!writer_pinned) shutdown(writer, SHUT_WR);  // ends the reader's wait
+  shutdown(writer, SHUT_WR);  // a reader still waiting for a write that will not come ends
   reading.join();
   close(writer);
   close(reader);
-  if (!writer_pinned || !reader_ok || latencies.empty()) {
-    std::fprintf(stderr, "loopback_floor: could not pin a thread or lost the connection\n");
+  if (failed || latencies.empty()) {
+    std::fprintf(stderr,
+                 "loopback_floor: a thread could not be pinned (--writer-cpu %d, "
+                 "--reader-cpu %d) or the connection failed\n",
+                 writer_cpu, reader_cpu);
     return 1;
   }
 
