@@ -52,8 +52,9 @@ struct BenchOptions {
   int source_addresses = -1;  // -1: as many as the connections need (source_addresses.h)
   uint64_t storm_events = 0;  // > 0: a reconnect storm with this many events missed
   bool resume = false;        // storm: reconnect with the TLS session of the first connection
-  // Non-empty: every latency sample of the window, in publish order, written here after
-  // the run (memory grows with the samples: meant for low-rate latency runs).
+  // Non-empty: every latency sample recorded (from the window's start to the end of the
+  // run, as the histogram), in publish order, written here after the run. Memory grows
+  // with the samples: meant for low-rate latency runs.
   std::string samples_file;
 };
 

@@ -84,9 +84,9 @@ int main(int argc, char** argv) {
   app.add_flag("--resume", options.resume,
                "storm: reconnect with the TLS session each connection got the first time");
   app.add_option("--samples-file", options.samples_file,
-                 "write every latency sample of the window to this file after the run, one "
-                 "line each in publish order: seconds since the window began and the latency in "
-                 "ms (kept in memory: for low-rate latency runs)");
+                 "after the run, write every latency sample recorded (from the window's start) "
+                 "to this file, one line each in publish order: seconds since the window began "
+                 "and the latency in ms (kept in memory: for low-rate latency runs)");
   app.add_flag("--json-only", options.json_only, "no progress lines on stderr");
   if (auto code = ssegw::tools::ParseFlags(app, argc, argv)) return *code;
   return ssebench::RunBench(options);
