@@ -6,8 +6,10 @@
 #include <signal.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cstdlib>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "gateway_cluster_support.h"
@@ -30,6 +32,29 @@ bool ReadyzIs(H2Client& client, int status) {
     client.RunUntil([] { return false; }, std::chrono::milliseconds(50));  // pacing only
   }
   return false;
+}
+
+// Runs `work` while a thread of its own keeps `clients` reading: the gateway closes a
+// connection whose PING is still unanswered a keep-alive period later, and killing or
+// restarting NATS, or a publish retried through a failover, can take longer than that on
+// a loaded machine. The work stays on the test thread because the servers it starts die
+// with the thread that started them (PR_SET_PDEATHSIG).
+template <typename Work>
+auto WhileReading(std::vector<H2Client*> clients, Work work) {
+  std::atomic<bool> finished{false};
+  std::thread reader([&] {
+    H2Client::RunUntil(
+        clients, [&] { return finished.load(); }, 2 * kClusterWait);
+  });
+  struct JoinAtExit {
+    std::atomic<bool>& finished;
+    std::thread& reader;
+    ~JoinAtExit() {
+      finished = true;
+      reader.join();
+    }
+  } join_at_exit{finished, reader};
+  return work();
 }
 
 std::vector<std::string> Numbered(const std::string& prefix, int from, int to) {
@@ -186,19 +211,23 @@ TEST_F(GatewayClusterTest, KillingOneNatsNodeWhilePublishingLosesNoEventOnAnyGat
   ASSERT_GE(victim, 0);
 
   constexpr int kRequests = 100, kPerRequest = 10;
-  for (int r = 0; r < kRequests; ++r) {
-    if (r == 30) nats().Kill(victim);
-    std::vector<v1::Event> events;
-    for (int j = 0; j < kPerRequest; ++j) {
-      const std::string id = "e-" + std::to_string(r * kPerRequest + j);
-      events.push_back(MakeEvent({"load"}, id, id));
+  const std::string failure = WhileReading({client_a.get(), client_b.get()}, [&] {
+    for (int r = 0; r < kRequests; ++r) {
+      if (r == 30) nats().Kill(victim);
+      v1::PublishRequest request;
+      request.set_seq(r + 1);
+      for (int j = 0; j < kPerRequest; ++j) {
+        const std::string id = "e-" + std::to_string(r * kPerRequest + j);
+        *request.add_events() = MakeEvent({"load"}, id, id);
+      }
+      const v1::PublishReply reply = PublishRetrying(*publisher, request);
+      if (reply.status() != v1::STATUS_OK) {
+        return "request " + std::to_string(r) + ": " + reply.error();
+      }
     }
-    v1::PublishRequest request;
-    request.set_seq(r + 1);
-    for (v1::Event& event : events) *request.add_events() = std::move(event);
-    const v1::PublishReply reply = PublishRetrying(*publisher, request);
-    ASSERT_EQ(reply.status(), v1::STATUS_OK) << "request " << r << ": " << reply.error();
-  }
+    return std::string();
+  });
+  ASSERT_EQ(failure, "");
 
   const std::vector<std::string> all = Numbered("e-", 0, kRequests * kPerRequest);
   for (auto [client, stream] : {std::pair{client_a.get(), on_a}, {client_b.get(), on_b}}) {
@@ -228,10 +257,12 @@ TEST_F(GatewayClusterTest, WithNatsDownPublishesAreUnavailableStreamsStayOpenAnd
   }
   ASSERT_TRUE(WaitForEvents(*client, live, 5, kLongWait));
 
-  nats().KillAll();
   // Answered within --publish-timeout (the bound here only stops a hung test).
-  const auto refused =
-      publisher->Publish(MakeRequest(10, {MakeEvent({"t"}, "during")}), std::chrono::seconds(6));
+  const auto refused = WhileReading({client.get()}, [&] {
+    nats().KillAll();
+    return publisher->Publish(MakeRequest(10, {MakeEvent({"t"}, "during")}),
+                              std::chrono::seconds(6));
+  });
   ASSERT_TRUE(refused.has_value()) << publisher->error();
   EXPECT_EQ(refused->status(), v1::STATUS_UNAVAILABLE);
   EXPECT_FALSE(refused->error().empty());
@@ -243,9 +274,13 @@ TEST_F(GatewayClusterTest, WithNatsDownPublishesAreUnavailableStreamsStayOpenAnd
   EXPECT_TRUE(ReadyzIs(*client, 503));
 
   std::string error;
-  ASSERT_TRUE(nats().RestartAll(&error)) << error;
-  const v1::PublishReply after =
-      PublishRetrying(*publisher, MakeRequest(20, {MakeEvent({"t"}, "after")}));
+  bool restarted = false;
+  const v1::PublishReply after = WhileReading({client.get()}, [&] {
+    restarted = nats().RestartAll(&error);
+    if (!restarted) return v1::PublishReply();
+    return PublishRetrying(*publisher, MakeRequest(20, {MakeEvent({"t"}, "after")}));
+  });
+  ASSERT_TRUE(restarted) << error;
   ASSERT_EQ(after.status(), v1::STATUS_OK);
   ASSERT_TRUE(WaitForEvents(*client, live, 6, kClusterWait));
   EXPECT_THAT(Data(live->events), ElementsAre("0", "1", "2", "3", "4", "after"));

@@ -275,12 +275,10 @@ TEST_F(NatsSingleNode, PublishFailsAtOnceWhileTheServerIsDown) {
   EnsureTestStream();
   servers_.Kill(0);
   ASSERT_TRUE(WaitForState(owner_, *connection_, ConnectionState::kDisconnected));
-  const auto start = std::chrono::steady_clock::now();
   NatsResult<PublishAck> result = Publish("down", "x", std::chrono::seconds(2));
   ASSERT_FALSE(result.ok());
+  // Refused at once as unavailable, not left to run into the publish timeout.
   EXPECT_EQ(result.error().kind, NatsErrorKind::kUnavailable) << Describe(result.error());
-  // Within the publish timeout (a give-up bound, not a measurement).
-  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(2));
   auto info = Await<StreamDescription>(
       owner_, [&](auto done) { connection_->GetStreamInfo("T", std::move(done)); });
   ASSERT_TRUE(info);
