@@ -162,12 +162,16 @@ TEST_F(HttpSurfaceTest, OtherMethodsOnEventsGet405WithAllow) {
 }
 
 TEST_F(HttpSurfaceTest, IdleStreamsGetKeepAliveComments) {
-  ASSERT_NO_FATAL_FAILURE(StartGateway({"--keepalive", "1"}));
+  // The same period paces the connection's PINGs, and one still unanswered a period later
+  // closes it: 3 s leave the test's client room to be slow between reads.
+  ASSERT_NO_FATAL_FAILURE(StartGateway({"--keepalive", "3"}));
+  auto publisher = ConnectPublisher();
+  ASSERT_TRUE(publisher);
   auto client = Connect();
   ASSERT_TRUE(client);
   StreamState* s = client->stream(client->Get("/events/quiet"));
-  // Two comments prove it repeats; at 1 s each that takes about 2 s.
-  ASSERT_TRUE(client->RunUntil([&] { return s->parser.comments() >= 2 || s->closed; }, kWait))
+  // Two comments prove it repeats; at 3 s each that takes about 6 s.
+  ASSERT_TRUE(client->RunUntil([&] { return s->parser.comments() >= 2 || s->closed; }, kLongWait))
       << "body so far: " << s->body;
   EXPECT_FALSE(s->closed);
   EXPECT_TRUE(s->events.empty());
@@ -178,12 +182,14 @@ TEST_F(HttpSurfaceTest, IdleStreamsGetKeepAliveComments) {
     const std::string line = s->body.substr(start, end - start);
     EXPECT_TRUE(line.empty() || line[0] == ':') << line;
   }
-  // The connection is alive and well after the idle period.
-  auto publisher = ConnectPublisher();
-  ASSERT_TRUE(publisher);
-  PublishOk(*publisher, MakeRequest(1, {MakeEvent({"quiet"}, "wake")}));
+  // The connection is alive and well after the idle period; the client keeps reading
+  // while the publish is answered.
+  ASSERT_TRUE(publisher->Send(MakeRequest(1, {MakeEvent({"quiet"}, "wake")})));
   ASSERT_TRUE(WaitForEvents(*client, s, 1));
   EXPECT_EQ(s->events[0].data, "wake");
+  const auto reply = publisher->ReadReply();
+  ASSERT_TRUE(reply.has_value()) << publisher->error();
+  EXPECT_EQ(reply->status(), v1::STATUS_OK);
 }
 
 TEST_F(HttpSurfaceTest, TopicsArePercentDecodedAndMayContainSlashes) {
