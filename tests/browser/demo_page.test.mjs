@@ -51,15 +51,18 @@ test('demo page: stream count, events and reconnects, live; screenshot', async (
     assert.ok(Date.now() < deadline, `reconnects never showed on every box: ${reconnects}`);
     await new Promise((r) => setTimeout(r, 250));
   }
-  // After the reconnects the count is back to 3 of 3.
-  await page.waitForFunction(() => document.getElementById('open-count').textContent === '3', null, waitOpts);
-
-  const boxes = await page.$$eval('section', (els) => els.map((e) => ({
-    title: e.querySelector('h2').textContent,
-    state: e.querySelector('.state').textContent,
-    latest: e.querySelector('.latest').textContent,
-    log: [...e.querySelectorAll('li')].map((li) => li.textContent),
-  })));
+  // After the reconnects the count is back to 3 of 3. The boxes are read in the same
+  // task that sees the count, since a stream can end again any moment after.
+  const snapshot = await page.waitForFunction(() => {
+    if (document.getElementById('open-count').textContent !== '3') return null;
+    return [...document.querySelectorAll('section')].map((e) => ({
+      title: e.querySelector('h2').textContent,
+      state: e.querySelector('.state').textContent,
+      latest: e.querySelector('.latest').textContent,
+      log: [...e.querySelectorAll('li')].map((li) => li.textContent),
+    }));
+  }, null, waitOpts);
+  const boxes = await snapshot.jsonValue();
   t.diagnostic(JSON.stringify({ publishes: n, boxes }));
   assert.deepEqual(boxes.map((b) => b.title),
     ['/events/clock', '/events/counter', '/events?topic=clock&topic=counter']);

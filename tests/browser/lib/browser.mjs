@@ -83,6 +83,13 @@ export function installHarness() {
         notify();
       });
     },
+    // Resolves when some source has at least n events.
+    someHas(n) {
+      return new Promise((resolve) => {
+        state.waiters.push({ pred: () => state.sources.some((s) => s.events.length >= n), resolve });
+        notify();
+      });
+    },
     // Resolves when at least n sources are OPEN.
     openCount(n) {
       return new Promise((resolve) => {
