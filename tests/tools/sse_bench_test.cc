@@ -93,8 +93,9 @@ TEST_F(SseBenchTest, OneTopicEveryStreamGetsEveryEvent) {
   const BenchRun run =
       Run({"--url", Url("bench"), "--connections", "4", "--streams", "25", "--duration", "3",
            "--publish-rate", "50", "--payload", "100", "--socket", gateway_->socket_path()});
+  // How many events 3 s at 50/s come to depends on the machine's pace; the schedule
+  // itself is PublishScheduleTest's, on a clock of its own.
   ExpectCleanCounts(run, 100);
-  EXPECT_NEAR(*Field(run.json, "events_published"), 150, 5);
 }
 
 TEST_F(SseBenchTest, ManyTopicsTwoThreadsBatchedPublishing) {
