@@ -22,10 +22,6 @@
 
 namespace ssegw::testing {
 
-// Guards against hangs; tests wait for conditions, these only bound the wait.
-inline constexpr std::chrono::seconds kWait{10};
-inline constexpr std::chrono::seconds kLongWait{30};
-
 // True in the sanitizer builds (ASan's quarantine keeps freed memory resident, TSan's
 // shadow memory multiplies it): RSS bounds hold only in the plain build.
 #ifdef SSEGW_SANITIZED
@@ -33,6 +29,12 @@ inline constexpr bool kSanitizedBuild = true;
 #else
 inline constexpr bool kSanitizedBuild = false;
 #endif
+
+// Guards against hangs; tests wait for conditions, these only bound the wait. The long
+// one bounds large deliveries (tens of megabytes, thousands of streams), which take
+// several times longer under TSan with four workers on a loaded machine.
+inline constexpr std::chrono::seconds kWait{10};
+inline constexpr std::chrono::seconds kLongWait{kSanitizedBuild ? 90 : 30};
 
 class GatewayTest : public ::testing::Test {
  protected:
