@@ -168,6 +168,9 @@ void Connection::DoRead() {
           return;
         }
         if (state_ != State::kOpen || reading_paused_) return;
+        // A short read with nothing held back took all the socket had; readiness says
+        // when there is more, which spares the read() that would only say "again".
+        if (result.bytes < sizeof buffer && !transport_->HoldsInput()) return;
         break;
       case IoStatus::kWantRead:
         return;

@@ -14,6 +14,7 @@ class PlainTransport final : public Transport {
   int fd() const override { return fd_.get(); }
   IoResult Handshake() override { return {IoStatus::kOk}; }
   IoResult Read(std::span<uint8_t> into) override;
+  bool HoldsInput() const override { return false; }
   IoResult Write(std::span<const uint8_t> bytes) override;
   void Shutdown() override;
   std::string_view protocol() const override { return {}; }

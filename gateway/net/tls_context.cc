@@ -209,6 +209,10 @@ std::unique_ptr<TlsContext> TlsContext::Create(const std::string& cert_file,
   // released buffers keep idle connections small.
   SSL_CTX_set_mode(ctx, SSL_MODE_ENABLE_PARTIAL_WRITE | SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER |
                             SSL_MODE_RELEASE_BUFFERS);
+  // One read() takes every record the socket holds, where OpenSSL would otherwise read
+  // each record's header and body separately; Connection::DoRead drains what was read
+  // ahead (Transport::HoldsInput), since the socket will not signal it again.
+  SSL_CTX_set_read_ahead(ctx, 1);
   SSL_CTX_set_alpn_select_cb(ctx, &SelectAlpn, nullptr);
   if (ticket_keys == nullptr) {
     ticket_keys = TicketKeys::Create(TicketKeys::kDefaultRotationMs, error);

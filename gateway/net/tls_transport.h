@@ -25,6 +25,7 @@ class TlsTransport final : public Transport {
   int fd() const override { return fd_.get(); }
   IoResult Handshake() override;
   IoResult Read(std::span<uint8_t> into) override;
+  bool HoldsInput() const override { return SSL_has_pending(ssl_) == 1; }
   IoResult Write(std::span<const uint8_t> bytes) override;
   void Shutdown() override;
   std::string_view protocol() const override;

@@ -37,6 +37,9 @@ class Transport {
   // Completes the transport's own handshake; kOk once done (at once for plain TCP).
   virtual IoResult Handshake() = 0;
   virtual IoResult Read(std::span<uint8_t> into) = 0;
+  // Bytes already taken from the socket and not yet returned by Read (TLS records read
+  // ahead): the socket will not signal readiness for them again.
+  virtual bool HoldsInput() const = 0;
   virtual IoResult Write(std::span<const uint8_t> bytes) = 0;
   // Best-effort orderly close (TLS close_notify); never blocks, never fails.
   virtual void Shutdown() = 0;

@@ -18,13 +18,13 @@
 #include <string>
 #include <thread>
 
+#include "fake_environment.h"
 #include "net/connection_quota.h"
 #include "net/event_loop.h"
 #include "net/listener.h"
 #include "net/signals.h"
 #include "net/tls_context.h"
 #include "testutil/key_files.h"
-#include "fake_environment.h"
 #include "testutil/self_signed.h"
 
 namespace ssegw::net {
@@ -171,6 +171,48 @@ TEST_F(GatewayServerTest, WaitingConnectionsStartInArrivalOrder) {
   close(b);
   EXPECT_TRUE(c_done.get());
   close(c);
+}
+
+// TLS records that arrive together are all answered. The server takes every record the
+// socket holds with one read (read-ahead) and must work through all it holds before it
+// waits for readiness again, which those bytes will not raise.
+TEST_F(GatewayServerTest, RecordsThatArriveTogetherAreAllAnswered) {
+  const int fd = Dial(port_);
+  ASSERT_GE(fd, 0);
+  SSL* ssl = SSL_new(client_ctx_);
+  static const unsigned char kHttp11[] = {8, 'h', 't', 't', 'p', '/', '1', '.', '1'};
+  ASSERT_EQ(SSL_set_alpn_protos(ssl, kHttp11, sizeof kHttp11), 0);
+  SSL_set_fd(ssl, fd);
+  ASSERT_EQ(SSL_connect(ssl), 1);
+  // Each request in a record of its own, collected in memory and sent with one send().
+  BIO* held = BIO_new(BIO_s_mem());
+  SSL_set0_wbio(ssl, held);
+  constexpr int kRequests = 5;
+  const std::string request = "GET /healthz HTTP/1.1\r\nHost: gateway\r\n\r\n";
+  for (int i = 0; i < kRequests; ++i) {
+    ASSERT_EQ(SSL_write(ssl, request.data(), static_cast<int>(request.size())),
+              static_cast<int>(request.size()));
+  }
+  char* records = nullptr;
+  const long length = BIO_get_mem_data(held, &records);
+  ASSERT_EQ(send(fd, records, static_cast<size_t>(length), MSG_NOSIGNAL), length);
+
+  std::string responses;
+  const auto answered = [&] {
+    int n = 0;
+    for (size_t at = 0; (at = responses.find("HTTP/1.1 200", at)) != std::string::npos; ++at) ++n;
+    return n;
+  };
+  char buffer[4096];
+  while (answered() < kRequests) {
+    const int n = SSL_read(ssl, buffer, sizeof buffer);  // SO_RCVTIMEO: the give-up bound
+    if (n <= 0) break;
+    responses.append(buffer, static_cast<size_t>(n));
+  }
+  EXPECT_EQ(answered(), kRequests) << responses;
+  ERR_clear_error();
+  SSL_free(ssl);
+  close(fd);
 }
 
 }  // namespace
