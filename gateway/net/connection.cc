@@ -179,9 +179,10 @@ void Connection::DoRead() {
         UpdateWriteInterest();
         return;
       case IoStatus::kEof:
-        if (session_ && session_->WantsWrite()) {
+        if (session_ && (unwritten() > 0 || session_->WantsWrite())) {
           // A half-close after the last request (`nc -N`, some HTTP/1.0 clients): the
-          // answers already produced are still owed; write them, then close.
+          // answers already produced are still owed, whether the session still holds
+          // them or they wait in our output; write them, then close.
           closing_ = true;
           reading_paused_ = true;
           drain_deadline_ms_ = EventLoop::NowMs() + options_.drain_timeout_ms;

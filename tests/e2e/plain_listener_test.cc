@@ -72,6 +72,27 @@ TEST_F(PlainListenerTest, HalfClosedClientStillGetsItsAnswers) {
   EXPECT_EQ(h1->responses()[1]->status, 200);
 }
 
+// The same with more answers than the socket takes at once: the FIN is read while some
+// are still in the connection's output, and those are owed too.
+TEST_F(PlainListenerTest, HalfClosedClientGetsAnswersLargerThanTheSocketTakes) {
+  ASSERT_NO_FATAL_FAILURE(StartGateway({}, "127.0.0.1:0"));
+  auto h1 = ConnectH1({.tls = false});
+  ASSERT_TRUE(h1);
+  constexpr size_t kRequests = 400;  // ~1.4 MB of /metrics answers
+  std::string requests;
+  for (size_t i = 0; i < kRequests; ++i) requests += "GET /metrics HTTP/1.1\r\nHost: a\r\n\r\n";
+  h1->SetReading(false);  // the answers pile up in the gateway until the FIN is out
+  ASSERT_TRUE(h1->Send(requests));
+  h1->ShutdownWrite();
+  h1->SetReading(true);
+  EXPECT_TRUE(h1->WaitForClose(kLongWait));
+  ASSERT_EQ(h1->responses().size(), kRequests);
+  for (const auto& response : h1->responses()) {
+    EXPECT_TRUE(response->complete);
+    EXPECT_EQ(response->status, 200);
+  }
+}
+
 TEST_F(PlainListenerTest, NghttpWithPriorKnowledge) {
   if (access("/usr/bin/nghttp", X_OK) != 0) GTEST_SKIP() << "nghttp (nghttp2-client) is missing";
   ASSERT_NO_FATAL_FAILURE(StartGateway({"--max-stream-age", "2"}, "127.0.0.1:0"));
