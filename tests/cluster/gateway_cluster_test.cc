@@ -6,7 +6,6 @@
 #include <signal.h>
 
 #include <algorithm>
-#include <atomic>
 #include <cstdlib>
 #include <string>
 #include <thread>
@@ -41,19 +40,11 @@ bool ReadyzIs(H2Client& client, int status) {
 // with the thread that started them (PR_SET_PDEATHSIG).
 template <typename Work>
 auto WhileReading(std::vector<H2Client*> clients, Work work) {
-  std::atomic<bool> finished{false};
-  std::thread reader([&] {
+  // Leaving this scope asks the reader to stop and joins it.
+  std::jthread reader([&](std::stop_token stop) {
     H2Client::RunUntil(
-        clients, [&] { return finished.load(); }, 2 * kClusterWait);
+        clients, [&] { return stop.stop_requested(); }, 2 * kClusterWait);
   });
-  struct JoinAtExit {
-    std::atomic<bool>& finished;
-    std::thread& reader;
-    ~JoinAtExit() {
-      finished = true;
-      reader.join();
-    }
-  } join_at_exit{finished, reader};
   return work();
 }
 
