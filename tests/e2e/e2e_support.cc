@@ -109,9 +109,9 @@ std::map<std::string, double> GatewayTest::Metrics(H2Client& client) {
 }
 
 bool GatewayTest::PublishUntilSlowConsumer(Publisher& publisher, H2Client& probe,
-                                           const std::string& topic) {
-  const std::string data(64 * 1024, 'd');
-  for (uint64_t seq = 1; seq <= 400; ++seq) {
+                                           const std::string& topic, uint64_t max_events) {
+  const std::string data(kSlowConsumerEventBytes, 'd');
+  for (uint64_t seq = 1; seq <= max_events; ++seq) {
     PublishOk(publisher, MakeRequest(seq, {MakeEvent({topic}, data)}));
     if (seq % 10 == 0 && Value(Metrics(probe), "ssegw_slow_consumer_closes_total") >= 1) {
       return true;

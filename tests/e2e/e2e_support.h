@@ -35,6 +35,8 @@ inline constexpr bool kSanitizedBuild = false;
 // several times longer under TSan with four workers on a loaded machine.
 inline constexpr std::chrono::seconds kWait{10};
 inline constexpr std::chrono::seconds kLongWait{kSanitizedBuild ? 90 : 30};
+// The data of each event PublishUntilSlowConsumer publishes.
+inline constexpr size_t kSlowConsumerEventBytes = 64 * 1024;
 
 class GatewayTest : public ::testing::Test {
  protected:
@@ -58,10 +60,11 @@ class GatewayTest : public ::testing::Test {
   // GET /metrics on `client`, parsed: sample name (with labels, if any) → value.
   std::map<std::string, double> Metrics(H2Client& client);
 
-  // Publishes 64 KiB events on `topic` until /metrics on `probe` says the slow-consumer
-  // rule has acted: loopback socket buffers take a few MB before a stream that is not
-  // read fills its queue. false: it never acted.
-  bool PublishUntilSlowConsumer(Publisher& publisher, H2Client& probe, const std::string& topic);
+  // Publishes kSlowConsumerEventBytes events on `topic`, at most `max_events`, until
+  // /metrics on `probe` says the slow-consumer rule has acted: loopback socket buffers
+  // take a few MB before a stream that is not read fills its queue. false: it never acted.
+  bool PublishUntilSlowConsumer(Publisher& publisher, H2Client& probe, const std::string& topic,
+                                uint64_t max_events = 400);
 
   GatewayProcess& gateway() { return *gateway_; }
 

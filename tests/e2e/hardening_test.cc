@@ -6,6 +6,7 @@
 
 #include <chrono>
 #include <cstdio>
+#include <fstream>
 #include <functional>
 #include <memory>
 #include <string>
@@ -25,6 +26,15 @@ constexpr uint32_t kNoError = 0x0;
 constexpr uint32_t kProtocolError = 0x1;
 constexpr uint32_t kStreamClosed = 0x5;
 constexpr uint32_t kCancel = 0x8;
+
+// The most a TCP socket's send buffer grows to by itself (tcp_wmem's third field); 0 if
+// unknown.
+size_t TcpWmemMax() {
+  std::ifstream in("/proc/sys/net/ipv4/tcp_wmem");
+  size_t min = 0, initial = 0, max = 0;
+  in >> min >> initial >> max;
+  return in ? max : 0;
+}
 
 // A raw HTTP/2 connection: bytes out as given, frames in as parsed.
 class RawH2 {
@@ -236,12 +246,20 @@ TEST_F(HardeningTest, ZeroWindowClientLosesItsStreamsAfterTheGraceAndTheMemoryIs
 }
 
 TEST_F(HardeningTest, Http1ClientThatStopsReadingIsDisconnectedAfterTheGrace) {
-  // A buffer of four events: a burst of events delivered in one loop turn cannot trip the
-  // rule while the socket still takes bytes, so it acts only once the client's socket
-  // buffers are full — a client that really stopped reading.
-  ASSERT_NO_FATAL_FAILURE(
-      StartGateway({"--stream-buffer", "262144", "--slow-consumer-grace", "1"}));
-  auto h1 = ConnectH1();
+  // The rule ends the stream, and the connection is closed only if what the stream still
+  // owes is not taken within the grace: a client whose kernel took it all gets the last
+  // chunk and keeps its connection. So the stream's buffer is larger than everything the
+  // kernel can hold for a client that reads nothing — the gateway's send buffer (at most
+  // tcp_wmem's maximum) and the client's fixed receive buffer — and once the rule acts,
+  // however many events came in one loop turn, the rest can only be taken by reading.
+  const size_t send_buffer_max = TcpWmemMax();
+  ASSERT_GT(send_buffer_max, 0u) << "no tcp_wmem maximum";
+  constexpr int kReceiveBuffer = 64 * 1024;  // the kernel doubles it
+  const size_t kernel_holds = send_buffer_max + 2 * kReceiveBuffer;
+  const size_t stream_buffer = kernel_holds + 1024 * 1024;
+  ASSERT_NO_FATAL_FAILURE(StartGateway(
+      {"--stream-buffer", std::to_string(stream_buffer), "--slow-consumer-grace", "1"}));
+  auto h1 = ConnectH1({.receive_buffer = kReceiveBuffer});
   ASSERT_TRUE(h1);
   ASSERT_TRUE(h1->Get("/events/stuck"));
   ASSERT_TRUE(h1->WaitForHeaders(0));
@@ -250,7 +268,8 @@ TEST_F(HardeningTest, Http1ClientThatStopsReadingIsDisconnectedAfterTheGrace) {
   ASSERT_TRUE(publisher);
   auto probe = Connect();
   ASSERT_TRUE(probe);
-  ASSERT_TRUE(PublishUntilSlowConsumer(*publisher, *probe, "stuck"))
+  const uint64_t enough = 2 * (kernel_holds + stream_buffer) / kSlowConsumerEventBytes;
+  ASSERT_TRUE(PublishUntilSlowConsumer(*publisher, *probe, "stuck", enough))
       << "the slow-consumer rule never acted";
   // Only the probe is left once the grace has passed.
   EXPECT_TRUE(WaitForMetric(*probe, "ssegw_connections", 1, kLongWait))

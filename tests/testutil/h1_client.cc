@@ -124,6 +124,12 @@ bool H1Client::Connect(int port, std::string* error, std::chrono::milliseconds t
   }
   int one = 1;
   setsockopt(fd_, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+  if (options_.receive_buffer > 0 &&
+      setsockopt(fd_, SOL_SOCKET, SO_RCVBUF, &options_.receive_buffer,
+                 sizeof options_.receive_buffer) != 0) {
+    *error = std::string("SO_RCVBUF: ") + std::strerror(errno);
+    return false;
+  }
   sockaddr_in addr{};
   addr.sin_family = AF_INET;
   addr.sin_port = htons(static_cast<uint16_t>(port));

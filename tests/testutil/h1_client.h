@@ -37,6 +37,9 @@ struct H1ClientOptions {
   // false: received bytes are only kept in raw(), never parsed as HTTP/1.1 — a raw peer,
   // e.g. for hand-made HTTP/2 frames (testutil/h2_frames.h) with alpn {"h2"}.
   bool parse = true;
+  // > 0: SO_RCVBUF before connecting, which fixes the receive buffer (the kernel doubles
+  // it and no longer tunes it), so a client that stops reading holds a known amount.
+  int receive_buffer = 0;
 };
 
 struct H1Response {
