@@ -159,12 +159,7 @@ void Connection::DoRead() {
         budget -= std::min(budget, result.bytes);
         if (!Deliver({buffer, result.bytes})) {
           // The session queued its last words (HTTP/2: GOAWAY): send them, then close.
-          closing_ = true;
-          drain_deadline_ms_ = EventLoop::NowMs() + options_.drain_timeout_ms;
-          WakeBy(drain_deadline_ms_);
-          reading_paused_ = true;
-          UpdateReadInterest();
-          OnOutputPending();
+          CloseAfterOutput();
           return;
         }
         if (state_ != State::kOpen || reading_paused_) return;
@@ -183,12 +178,7 @@ void Connection::DoRead() {
           // A half-close after the last request (`nc -N`, some HTTP/1.0 clients): the
           // answers already produced are still owed, whether the session still holds
           // them or they wait in our output; write them, then close.
-          closing_ = true;
-          reading_paused_ = true;
-          drain_deadline_ms_ = EventLoop::NowMs() + options_.drain_timeout_ms;
-          WakeBy(drain_deadline_ms_);
-          UpdateReadInterest();
-          OnOutputPending();
+          CloseAfterOutput();
           return;
         }
         Close(false, "closed by the peer");
@@ -367,6 +357,15 @@ void Connection::ResumeReading() {
   UpdateReadInterest();
   // Bytes TLS already decrypted would not make the socket readable again.
   event_active(read_event_.get(), EV_READ, 0);
+}
+
+void Connection::CloseAfterOutput() {
+  closing_ = true;
+  reading_paused_ = true;
+  drain_deadline_ms_ = EventLoop::NowMs() + options_.drain_timeout_ms;
+  WakeBy(drain_deadline_ms_);
+  UpdateReadInterest();
+  OnOutputPending();
 }
 
 void Connection::Close(bool graceful, const char* why) {

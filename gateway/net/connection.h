@@ -112,6 +112,9 @@ class Connection final : public http::OutputListener, private TimerWheel::Timer 
   void UpdateWriteInterest();
   void UpdateReadInterest();
   void ResumeReading();
+  // Reads nothing more, writes what is owed, then closes (or gives up at the drain
+  // deadline).
+  void CloseAfterOutput();
   size_t unwritten() const { return out_.size() - out_offset_; }
   // Closes at once. `graceful`: send TLS close_notify first.
   void Close(bool graceful, const char* why);

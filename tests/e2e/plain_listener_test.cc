@@ -72,8 +72,9 @@ TEST_F(PlainListenerTest, HalfClosedClientStillGetsItsAnswers) {
   EXPECT_EQ(h1->responses()[1]->status, 200);
 }
 
-// The same with more answers than the socket takes at once: the FIN is read while some
-// are still in the connection's output, and those are owed too.
+// The same with more answers than the socket takes at once: most wait in the session
+// while the FIN is read. (Answers waiting only in the connection's output when the FIN
+// is read: GatewayServerTest.HalfCloseAfterRequestsStillGetsAnswersTheSocketCouldNotTake.)
 TEST_F(PlainListenerTest, HalfClosedClientGetsAnswersLargerThanTheSocketTakes) {
   ASSERT_NO_FATAL_FAILURE(StartGateway({}, "127.0.0.1:0"));
   auto h1 = ConnectH1({.tls = false});

@@ -62,6 +62,13 @@ int Dial(int port, int receive_buffer = 0) {
   return fd;
 }
 
+// The "200 OK" answers in what an HTTP/1.1 client received.
+int CountAnswers(const std::string& received) {
+  int n = 0;
+  for (size_t at = 0; (at = received.find("HTTP/1.1 200", at)) != std::string::npos; ++at) ++n;
+  return n;
+}
+
 class GatewayServerTest : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -214,18 +221,13 @@ TEST_F(GatewayServerTest, RecordsThatArriveTogetherAreAllAnswered) {
   ASSERT_EQ(send(fd, records, static_cast<size_t>(length), MSG_NOSIGNAL), length);
 
   std::string responses;
-  const auto answered = [&] {
-    int n = 0;
-    for (size_t at = 0; (at = responses.find("HTTP/1.1 200", at)) != std::string::npos; ++at) ++n;
-    return n;
-  };
   char buffer[4096];
-  while (answered() < kRequests) {
+  while (CountAnswers(responses) < kRequests) {
     const int n = SSL_read(ssl, buffer, sizeof buffer);  // SO_RCVTIMEO: the give-up bound
     if (n <= 0) break;
     responses.append(buffer, static_cast<size_t>(n));
   }
-  EXPECT_EQ(answered(), kRequests) << responses;
+  EXPECT_EQ(CountAnswers(responses), kRequests) << responses;
   ERR_clear_error();
   SSL_free(ssl);
   close(fd);
@@ -256,14 +258,10 @@ TEST_F(GatewayServerTest, HalfCloseAfterRequestsStillGetsAnswersTheSocketCouldNo
     if (n <= 0) break;
     responses.append(buffer, static_cast<size_t>(n));
   }
-  int answered = 0;
-  for (size_t at = 0; (at = responses.find("HTTP/1.1 200", at)) != std::string::npos; ++at) {
-    ++answered;
-  }
   // Both buffers, doubled by the kernel, hold about 4 * kSmallBuffer.
   EXPECT_GT(responses.size(), static_cast<size_t>(4 * kSmallBuffer))
       << "the answers fit the sockets' buffers: the test proves nothing";
-  EXPECT_EQ(answered, kRequests) << responses.size() << " bytes received";
+  EXPECT_EQ(CountAnswers(responses), kRequests) << responses.size() << " bytes received";
   close(fd);
 }
 
